@@ -1,0 +1,128 @@
+package io.heraldlb.config;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one entry point that turns the data of a pool ConfigMap into a {@link PoolConfig} or the full
+ * list of what is wrong with it. Pure: no I/O, no logging, and no exception escapes for any input.
+ * The allocator, the speaker and the {@code validate} command all call it.
+ */
+public final class ConfigParser {
+  /** ConfigMap key of the native HOCON format. */
+  public static final String NATIVE_KEY = "pools.conf";
+
+  /** ConfigMap key of the MetalLB ≤0.12 legacy YAML format. */
+  public static final String LEGACY_KEY = "config";
+
+  static final int MAX_POOLS = 1024;
+  static final int MAX_RANGES_PER_POOL = 1024;
+  static final int MAX_PRIORITY = 1_000_000;
+
+  private ConfigParser() {}
+
+  /**
+   * Parses ConfigMap data. When both keys are present, {@code pools.conf} wins and a note says so.
+   */
+  public static ParseResult parse(Map<String, String> data) {
+    try {
+      return parseUnchecked(data == null ? Map.of() : data);
+    } catch (RuntimeException | StackOverflowError e) {
+      // The readers validate everything they touch; this is the last line of defence so that a
+      // hostile ConfigMap can never take a program down.
+      return new ParseResult.Invalid(
+          List.of(new ConfigError("", "cannot parse the configuration: " + e)));
+    }
+  }
+
+  private static ParseResult parseUnchecked(Map<String, String> data) {
+    String hocon = data.get(NATIVE_KEY);
+    String legacy = data.get(LEGACY_KEY);
+    List<String> notes = new ArrayList<>();
+    Errors errors = new Errors();
+    List<PoolDraft> drafts;
+    String source;
+    if (hocon != null) {
+      source = NATIVE_KEY;
+      if (legacy != null) {
+        notes.add(
+            "both '"
+                + NATIVE_KEY
+                + "' and '"
+                + LEGACY_KEY
+                + "' are set; using '"
+                + NATIVE_KEY
+                + "' and ignoring '"
+                + LEGACY_KEY
+                + "'");
+      }
+      drafts = HoconPools.read(hocon, errors);
+    } else if (legacy != null) {
+      source = LEGACY_KEY;
+      drafts = LegacyPools.read(legacy, errors);
+    } else {
+      return new ParseResult.Invalid(
+          List.of(
+              new ConfigError(
+                  "",
+                  "no pool configuration: the ConfigMap has neither a '"
+                      + NATIVE_KEY
+                      + "' nor a '"
+                      + LEGACY_KEY
+                      + "' key")));
+    }
+    checkAcrossPools(drafts, errors);
+    if (!errors.isEmpty()) {
+      return new ParseResult.Invalid(errors.toList());
+    }
+    return new ParseResult.Valid(
+        new PoolConfig(drafts.stream().map(PoolDraft::build).toList(), source, notes));
+  }
+
+  private record Located(IpRange range, String path) {}
+
+  /** Duplicate names, empty pools and overlapping ranges, within and across pools. */
+  private static void checkAcrossPools(List<PoolDraft> drafts, Errors errors) {
+    if (drafts.size() > MAX_POOLS) {
+      errors.add("pools", drafts.size() + " pools is more than the maximum of " + MAX_POOLS);
+    }
+    Map<String, String> seen = new HashMap<>();
+    List<Located> all = new ArrayList<>();
+    for (PoolDraft d : drafts) {
+      String previous = seen.putIfAbsent(d.name, d.path);
+      if (previous != null) {
+        errors.add(d.path, "duplicate pool name '" + d.name + "' (also at " + previous + ")");
+      }
+      if (d.addressEntries == 0) {
+        errors.add(d.path + ".addresses", "the pool has no addresses");
+      }
+      if (d.addressEntries > MAX_RANGES_PER_POOL) {
+        errors.add(
+            d.path + ".addresses",
+            d.addressEntries + " entries is more than the maximum of " + MAX_RANGES_PER_POOL);
+      }
+      for (int i = 0; i < d.ranges.size(); i++) {
+        all.add(new Located(d.ranges.get(i), d.rangePaths.get(i)));
+      }
+    }
+    all.sort(Comparator.comparing((Located l) -> l.range.first()));
+    // Sorted by start, a range overlaps an earlier one iff it starts before the furthest end so
+    // far.
+    Located furthest = null;
+    for (Located l : all) {
+      if (furthest != null
+          && furthest.range.family() == l.range.family()
+          && l.range.first().compareTo(furthest.range.last()) <= 0) {
+        errors.add(l.path, l.range + " overlaps " + furthest.range + " at " + furthest.path);
+      }
+      if (furthest == null
+          || furthest.range.family() != l.range.family()
+          || l.range.last().compareTo(furthest.range.last()) > 0) {
+        furthest = l;
+      }
+    }
+  }
+}

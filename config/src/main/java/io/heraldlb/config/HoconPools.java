@@ -1,0 +1,273 @@
+package io.heraldlb.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigIncludeContext;
+import com.typesafe.config.ConfigIncluder;
+import com.typesafe.config.ConfigIncluderClasspath;
+import com.typesafe.config.ConfigIncluderFile;
+import com.typesafe.config.ConfigIncluderURL;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.io.File;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/** Reads the native {@code pools.conf} (HOCON) format into drafts, collecting every error. */
+final class HoconPools {
+  private static final Set<String> POOL_KEYS =
+      Set.of(
+          "addresses",
+          "auto-assign",
+          "avoid-buggy-ips",
+          "namespaces",
+          "service-selector",
+          "node-selector",
+          "interfaces",
+          "priority");
+
+  private HoconPools() {}
+
+  static List<PoolDraft> read(String text, Errors errors) {
+    ConfigObject root;
+    try {
+      Config parsed =
+          ConfigFactory.parseString(
+              text,
+              ConfigParseOptions.defaults()
+                  .setSyntax(ConfigSyntax.CONF)
+                  .setOriginDescription(ConfigParser.NATIVE_KEY)
+                  .setIncluder(RefusingIncluder.INSTANCE));
+      // Substitutions may refer to the file itself but never to the environment of the process.
+      root = parsed.resolve(ConfigResolveOptions.noSystem()).root();
+    } catch (ConfigException e) {
+      errors.add(ConfigParser.NATIVE_KEY, e.getMessage());
+      return List.of();
+    }
+    List<PoolDraft> drafts = new ArrayList<>();
+    for (String key : root.keySet()) {
+      if (!key.equals("pools")) {
+        errors.add(key, "unknown key (the top level holds only 'pools')");
+      }
+    }
+    ConfigValue pools = root.get("pools");
+    if (pools == null) {
+      errors.add("pools", "missing: " + ConfigParser.NATIVE_KEY + " must define 'pools { ... }'");
+      return drafts;
+    }
+    if (pools.valueType() != ConfigValueType.OBJECT) {
+      errors.add("pools", "must be an object of pools, not " + describe(pools));
+      return drafts;
+    }
+    for (Map.Entry<String, ConfigValue> e : ((ConfigObject) pools).entrySet()) {
+      String name = e.getKey();
+      String path = "pools." + name;
+      String nameError = Names.checkDnsLabel(name);
+      if (nameError != null) {
+        errors.add(path, "bad pool name: " + nameError);
+      }
+      if (e.getValue().valueType() != ConfigValueType.OBJECT) {
+        errors.add(path, "a pool must be an object, not " + describe(e.getValue()));
+        continue;
+      }
+      drafts.add(readPool(path, name, (ConfigObject) e.getValue(), errors));
+    }
+    return drafts;
+  }
+
+  private static PoolDraft readPool(String path, String name, ConfigObject pool, Errors errors) {
+    PoolDraft d = new PoolDraft(path, name);
+    for (Map.Entry<String, ConfigValue> e : pool.entrySet()) {
+      String key = e.getKey();
+      String at = path + "." + key;
+      ConfigValue v = e.getValue();
+      switch (key) {
+        case "addresses" ->
+            stringList(at, v, errors, (i, s) -> addRange(d, at + "[" + i + "]", s, errors));
+        case "auto-assign" -> bool(at, v, errors, b -> d.autoAssign = b);
+        case "avoid-buggy-ips" -> bool(at, v, errors, b -> d.avoidBuggyIps = b);
+        case "namespaces" ->
+            stringList(at, v, errors, (i, s) -> addNamespace(d, at + "[" + i + "]", s, errors));
+        case "service-selector" -> selector(at, v, errors, d.serviceSelector);
+        case "node-selector" -> selector(at, v, errors, d.nodeSelector);
+        case "interfaces" ->
+            stringList(at, v, errors, (i, s) -> addInterface(d, at + "[" + i + "]", s, errors));
+        case "priority" -> priority(at, v, errors, p -> d.priority = p);
+        default ->
+            errors.add(
+                at,
+                "unknown key (allowed: "
+                    + String.join(", ", POOL_KEYS.stream().sorted().toList())
+                    + ")");
+      }
+    }
+    return d;
+  }
+
+  static void addRange(PoolDraft d, String at, String text, Errors errors) {
+    d.addressEntries++;
+    try {
+      IpRange range = IpRange.parse(text);
+      d.ranges.add(range);
+      d.rangePaths.add(at);
+    } catch (InvalidAddressException e) {
+      errors.add(at, e.getMessage());
+    }
+  }
+
+  static void addNamespace(PoolDraft d, String at, String ns, Errors errors) {
+    String problem = Names.checkDnsLabel(ns);
+    if (problem != null) {
+      errors.add(at, problem);
+    } else if (!d.namespaces.add(ns)) {
+      errors.add(at, "namespace '" + ns + "' is listed twice");
+    }
+  }
+
+  static void addInterface(PoolDraft d, String at, String name, Errors errors) {
+    String problem = Names.checkInterface(name);
+    if (problem != null) {
+      errors.add(at, problem);
+    } else if (d.interfaces.contains(name)) {
+      errors.add(at, "interface '" + name + "' is listed twice");
+    } else {
+      d.interfaces.add(name);
+    }
+  }
+
+  interface IndexedString {
+    void accept(int index, String value);
+  }
+
+  private static void stringList(String at, ConfigValue v, Errors errors, IndexedString each) {
+    if (v.valueType() != ConfigValueType.LIST) {
+      errors.add(at, "must be a list of strings, not " + describe(v));
+      return;
+    }
+    List<?> items = (List<?>) v;
+    for (int i = 0; i < items.size(); i++) {
+      ConfigValue item = (ConfigValue) items.get(i);
+      if (item.valueType() != ConfigValueType.STRING) {
+        errors.add(at + "[" + i + "]", "must be a string, not " + describe(item));
+      } else {
+        each.accept(i, (String) item.unwrapped());
+      }
+    }
+  }
+
+  private static void bool(String at, ConfigValue v, Errors errors, Consumer<Boolean> set) {
+    if (v.valueType() == ConfigValueType.BOOLEAN) {
+      set.accept((Boolean) v.unwrapped());
+    } else {
+      errors.add(at, "must be true or false, not " + describe(v));
+    }
+  }
+
+  private static void priority(String at, ConfigValue v, Errors errors, Consumer<Integer> set) {
+    Object raw = v.unwrapped();
+    if (v.valueType() != ConfigValueType.NUMBER
+        || !(raw instanceof Integer || raw instanceof Long)
+        || ((Number) raw).longValue() < 0
+        || ((Number) raw).longValue() > ConfigParser.MAX_PRIORITY) {
+      errors.add(
+          at,
+          "must be a whole number from 0 to " + ConfigParser.MAX_PRIORITY + ", not " + describe(v));
+      return;
+    }
+    set.accept(((Number) raw).intValue());
+  }
+
+  private static void selector(String at, ConfigValue v, Errors errors, Map<String, String> into) {
+    if (v.valueType() != ConfigValueType.OBJECT) {
+      errors.add(at, "must be an object of label = value, not " + describe(v));
+      return;
+    }
+    for (Map.Entry<String, ConfigValue> e : ((ConfigObject) v).entrySet()) {
+      String key = e.getKey();
+      ConfigValue value = e.getValue();
+      String label = at + "." + key;
+      if (value.valueType() == ConfigValueType.OBJECT) {
+        errors.add(
+            label, "label keys containing '.' must be quoted, e.g. \"kubernetes.io/os\" = linux");
+        continue;
+      }
+      String text =
+          switch (value.valueType()) {
+            case STRING -> (String) value.unwrapped();
+            case BOOLEAN, NUMBER -> value.render();
+            default -> null;
+          };
+      if (text == null) {
+        errors.add(label, "a label value must be a string, not " + describe(value));
+        continue;
+      }
+      addLabel(label, key, text, errors, into);
+    }
+  }
+
+  static void addLabel(
+      String at, String key, String value, Errors errors, Map<String, String> into) {
+    String problem = Names.checkLabelKey(key);
+    if (problem == null) {
+      problem = Names.checkLabelValue(value);
+    }
+    if (problem != null) {
+      errors.add(at, "bad selector: " + problem);
+    } else {
+      into.put(key, value);
+    }
+  }
+
+  private static String describe(ConfigValue v) {
+    return switch (v.valueType()) {
+      case OBJECT -> "an object";
+      case LIST -> "a list";
+      case NULL -> "null";
+      default -> v.render();
+    };
+  }
+
+  /** HOCON {@code include} could read files or URLs; a ConfigMap may not. */
+  private enum RefusingIncluder
+      implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL, ConfigIncluderClasspath {
+    INSTANCE;
+
+    @Override
+    public ConfigIncluder withFallback(ConfigIncluder fallback) {
+      return this;
+    }
+
+    @Override
+    public ConfigObject include(ConfigIncludeContext context, String what) {
+      throw refused();
+    }
+
+    @Override
+    public ConfigObject includeFile(ConfigIncludeContext context, File what) {
+      throw refused();
+    }
+
+    @Override
+    public ConfigObject includeURL(ConfigIncludeContext context, URL what) {
+      throw refused();
+    }
+
+    @Override
+    public ConfigObject includeResources(ConfigIncludeContext context, String what) {
+      throw refused();
+    }
+
+    private static ConfigException refused() {
+      return new ConfigException.Generic("'include' is not allowed in " + ConfigParser.NATIVE_KEY);
+    }
+  }
+}
