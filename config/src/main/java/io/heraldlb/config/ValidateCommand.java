@@ -82,7 +82,9 @@ public final class ValidateCommand {
       total = total.add(n);
     }
     StringBuilder sb = new StringBuilder("pool ").append(pool.name()).append(": ");
-    sb.append(String.join("+", families)).append(", ").append(total)
+    sb.append(String.join("+", families))
+        .append(", ")
+        .append(total)
         .append(total.equals(BigInteger.ONE) ? " address" : " addresses");
     if (counts.size() > 1) {
       sb.append(" (").append(String.join(", ", counts)).append(')');

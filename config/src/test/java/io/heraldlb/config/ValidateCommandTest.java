@@ -1,0 +1,120 @@
+package io.heraldlb.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidateCommandTest {
+  @TempDir Path dir;
+
+  private record Outcome(int code, String out, String err) {}
+
+  private Outcome validate(String name, String content) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, content);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        ValidateCommand.run(
+            List.of(file.toString()),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Outcome(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void summarisesEachPoolOfABarePoolsConf() throws IOException {
+    Outcome o = validate("pools.conf", ConfigParserTest.FULL_EXAMPLE);
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("pool default: IPv4, 27 addresses"), o.out());
+    assertTrue(
+        o.out().contains("pool dmz: IPv4+IPv6, 264 addresses (IPv4 8, IPv6 256), auto-assign off"),
+        o.out());
+  }
+
+  @Test
+  void acceptsTheMetallbLegacyConfigMapManifest() throws IOException {
+    Outcome o =
+        validate(
+            "legacy.yaml",
+            """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {namespace: metallb-system, name: config}
+            data:
+              config: |
+                address-pools:
+                - name: my-ip-space
+                  protocol: layer2
+                  addresses: [192.168.1.240/28, 192.168.0.150-192.168.0.200]
+                  avoid-buggy-ips: true
+                  auto-assign: false
+            """);
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("pool my-ip-space: IPv4, 67 addresses, auto-assign off"), o.out());
+  }
+
+  @Test
+  void printsEveryErrorOnStderrAndExitsOne() throws IOException {
+    Outcome o =
+        validate(
+            "cm.yaml",
+            """
+            kind: ConfigMap
+            metadata: {name: heraldlb-config}
+            data:
+              pools.conf: |
+                pools { dmz { addresses = ["10.0.0.1", "10.0.0.9-10.0.0.1"], colour = red } }
+            """);
+    assertEquals(1, o.code());
+    assertEquals("", o.out());
+    assertTrue(
+        o.err().contains("pools.dmz.addresses[1]: 10.0.0.9-10.0.0.1: range start is after its end"),
+        o.err());
+    assertTrue(o.err().contains("pools.dmz.colour: unknown key"), o.err());
+  }
+
+  @Test
+  void validatesEveryConfigMapOfAMultiDocumentManifest() throws IOException {
+    Outcome o =
+        validate(
+            "all.yaml",
+            """
+            kind: Namespace
+            metadata: {name: heraldlb-system}
+            ---
+            kind: ConfigMap
+            metadata: {name: good}
+            data: {pools.conf: 'pools { a { addresses = ["10.0.0.1"] } }'}
+            ---
+            kind: ConfigMap
+            metadata: {name: bad}
+            data: {other: x}
+            """);
+    assertEquals(1, o.code());
+    assertTrue(o.out().contains("ConfigMap good: pool a: IPv4, 1 address"), o.out());
+    assertTrue(o.err().contains("ConfigMap bad: no pool configuration"), o.err());
+  }
+
+  @Test
+  void exitsTwoWhenTheFileCannotBeRead() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        ValidateCommand.run(
+            List.of(dir.resolve("missing.conf").toString()),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(2, code);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("cannot read"));
+  }
+}
