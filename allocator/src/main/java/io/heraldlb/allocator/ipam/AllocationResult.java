@@ -1,0 +1,25 @@
+package io.heraldlb.allocator.ipam;
+
+import io.heraldlb.config.IpAddress;
+import java.util.List;
+
+/** What {@link Ipam#assign} decided for one Service. */
+public sealed interface AllocationResult {
+
+  /**
+   * The Service holds {@code assignment}.
+   *
+   * @param changed whether its IPs or pool differ from before the call
+   * @param dropped IPs it held before and no longer holds (e.g. its pool shrank)
+   */
+  record Assigned(Assignment assignment, boolean changed, List<IpAddress> dropped)
+      implements AllocationResult {}
+
+  /**
+   * The request cannot be met.
+   *
+   * @param reason why, in words for an Event
+   * @param kept the assignment the Service keeps meanwhile, or {@code null} if it has none
+   */
+  record Failed(String reason, Assignment kept) implements AllocationResult {}
+}
