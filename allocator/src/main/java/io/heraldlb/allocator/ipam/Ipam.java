@@ -44,9 +44,9 @@ public final class Ipam {
   }
 
   /**
-   * Replaces the pools. Assignments are kept as they are; the keys returned hold an IP that is no
-   * longer in any pool and must be reconciled again (which moves them). Everything else in use is
-   * re-counted in its (possibly renamed) pool.
+   * Replaces the pools. Assignments are kept as they are; the keys returned hold an IP that no pool
+   * offers any more (removed, or a .0/.255 in a pool that now avoids them) and must be reconciled
+   * again, which moves them. Everything else in use is re-counted in its (possibly renamed) pool.
    */
   public Set<ServiceKey> setConfig(PoolConfig config) {
     pools.clear();
@@ -61,7 +61,8 @@ public final class Ipam {
       PoolState p = poolOf(e.getKey());
       if (p != null) {
         p.markUsed(e.getKey());
-      } else {
+      }
+      if (p == null || !p.offers(e.getKey())) {
         forEachHolder(e.getValue(), a -> stranded.add(a.key()));
       }
     }

@@ -57,6 +57,10 @@ final class UsedAddresses {
   }
 
   void add(IpAddress a) {
+    if (skipped(a)) {
+      // Held from before the pool avoided it; never handed out again, so not tracked as a run.
+      return;
+    }
     IpAddress start = a;
     IpAddress end = a;
     Map.Entry<IpAddress, IpAddress> left = runs.lowerEntry(a);
@@ -72,6 +76,9 @@ final class UsedAddresses {
   }
 
   void remove(IpAddress a) {
+    if (skipped(a)) {
+      return;
+    }
     Map.Entry<IpAddress, IpAddress> run = runs.floorEntry(a);
     if (run == null || a.compareTo(run.getValue()) > 0) {
       return;
