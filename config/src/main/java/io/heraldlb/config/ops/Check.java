@@ -1,0 +1,7 @@
+package io.heraldlb.config.ops;
+
+/** A health or readiness check: {@code null} when fine, otherwise what is wrong. */
+@FunctionalInterface
+public interface Check {
+  String problem();
+}
