@@ -212,6 +212,25 @@ public final class TestFrames {
     out.write(v);
   }
 
+  /**
+   * Recomputes the ICMPv6 checksum of an untagged or single-tagged IPv6 frame whose payload length
+   * fits, so that a mutated frame gets past the checksum check; leaves other frames alone.
+   */
+  public static void fixChecksum(byte[] frame) {
+    if (frame.length < 18) {
+      return;
+    }
+    boolean tagged = Bytes.u16(frame, 12) == 0x8100;
+    int ip = tagged ? 18 : 14;
+    if (Bytes.u16(frame, ip - 2) != 0x86DD || frame.length < ip + 40 + 4) {
+      return;
+    }
+    int icmpLength = Bytes.u16(frame, ip + 4);
+    if (icmpLength >= 4 && ip + 40 + icmpLength <= frame.length) {
+      Icmpv6Checksum.fill(frame, ip, icmpLength);
+    }
+  }
+
   /** Copies {@code frame} with the bytes at {@code offset} replaced. */
   public static byte[] patch(byte[] frame, int offset, int... values) {
     byte[] copy = frame.clone();
