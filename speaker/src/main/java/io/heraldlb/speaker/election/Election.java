@@ -1,0 +1,95 @@
+package io.heraldlb.speaker.election;
+
+import io.heraldlb.config.IpAddress;
+import io.heraldlb.config.LabelSelector;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Picks the one node that announces an address: among the candidates, the one with the smallest
+ * {@code sha256(nodeName + "#" + ip)} (unsigned bytes). Every speaker computes the same answer from
+ * the same inputs, and Services sharing an address get the same node, since only the address and
+ * the candidates count.
+ *
+ * <p>An instance does the address-independent filtering (membership, exclusion label,
+ * NetworkUnavailable) once, so that electing thousands of addresses after a membership change costs
+ * one hash per candidate and address. Instances are immutable and thread-safe.
+ */
+public final class Election {
+
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(Election::newSha256);
+
+  private final ClusterFacts cluster;
+  private final List<Candidate> eligible;
+
+  /** A node that passed the address-independent rules, with its hash prefix encoded once. */
+  private record Candidate(NodeFacts node, byte[] prefix) {}
+
+  public Election(ClusterFacts cluster) {
+    this.cluster = cluster;
+    List<Candidate> ok = new ArrayList<>();
+    for (String name : cluster.liveMembers()) {
+      NodeFacts node = cluster.nodes().get(name);
+      if (node != null && !node.excluded() && !node.networkUnavailable()) {
+        ok.add(new Candidate(node, (name + "#").getBytes(StandardCharsets.UTF_8)));
+      }
+    }
+    this.eligible = List.copyOf(ok);
+  }
+
+  /** One-off form of {@code new Election(cluster).elect(ip, service, nodeSelector)}. */
+  public static ElectionResult elect(
+      IpAddress ip, ServiceFacts service, LabelSelector nodeSelector, ClusterFacts cluster) {
+    return new Election(cluster).elect(ip, service, nodeSelector);
+  }
+
+  /**
+   * @param nodeSelector the {@code node-selector} of the pool the address comes from
+   */
+  public ElectionResult elect(IpAddress ip, ServiceFacts service, LabelSelector nodeSelector) {
+    byte[] address = ip.toString().getBytes(StandardCharsets.UTF_8);
+    MessageDigest sha = SHA256.get();
+    String winner = null;
+    byte[] best = null;
+    for (Candidate c : eligible) {
+      if (!qualifies(c.node(), service, nodeSelector)) {
+        continue;
+      }
+      sha.update(c.prefix());
+      byte[] digest = sha.digest(address);
+      int order = best == null ? -1 : Arrays.compareUnsigned(digest, best);
+      if (order < 0 || (order == 0 && c.node().name().compareTo(winner) < 0)) {
+        best = digest;
+        winner = c.node().name();
+      }
+    }
+    if (winner != null) {
+      return new ElectionResult.Won(winner);
+    }
+    return NoWinnerExplanation.explain(ip, service, nodeSelector, cluster);
+  }
+
+  static boolean qualifies(NodeFacts node, ServiceFacts service, LabelSelector nodeSelector) {
+    return nodeSelector.matches(node.labels())
+        && (service.trafficPolicy() == TrafficPolicy.CLUSTER
+            || service.nodesWithEndpoint().contains(node.name()));
+  }
+
+  /** The hash a node ranks by for {@code ip}; exposed for tests and debug output. */
+  public static byte[] rank(String nodeName, IpAddress ip) {
+    return SHA256.get().digest((nodeName + "#" + ip).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}

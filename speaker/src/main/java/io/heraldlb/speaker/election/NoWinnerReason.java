@@ -1,0 +1,11 @@
+package io.heraldlb.speaker.election;
+
+/** Which rule left an address without any candidate node; one metric label per value. */
+public enum NoWinnerReason {
+  NO_LIVE_SPEAKER,
+  NO_KNOWN_NODE,
+  EXCLUDED_BY_LABEL,
+  NETWORK_UNAVAILABLE,
+  OUTSIDE_NODE_SELECTOR,
+  NO_READY_ENDPOINT
+}
