@@ -1,8 +1,16 @@
 package io.heraldlb.allocator;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.heraldlb.config.ConfigError;
 import io.heraldlb.config.ValidateCommand;
+import io.heraldlb.config.ops.OpsServer;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Entry point of {@code heraldlb-allocator.jar}. */
 public final class Main {
@@ -12,12 +20,33 @@ public final class Main {
       """
       usage: java -jar heraldlb-allocator.jar [run]      run the allocator
              java -jar heraldlb-allocator.jar validate FILE
-                                                         check a pool ConfigMap manifest or pools.conf
+                                 check a pool ConfigMap manifest (YAML) or a bare pools.conf;
+                                 exit 0 with one line per pool, or exit 1 with every error
              java -jar heraldlb-allocator.jar --help     this text
+
+      The allocator gives LoadBalancer Services an IP from the pools in its ConfigMap and writes
+      it into their status. It connects to Kubernetes like kubectl: KUBECONFIG, ~/.kube/config,
+      or the in-cluster service account.
+
+      Settings (environment variable, or -Dheraldlb.<key>=... which wins):
+        HERALDLB_NAMESPACE             namespace of the ConfigMap and Lease   [heraldlb-system]
+        HERALDLB_CONFIGMAP             pool ConfigMap name                     [heraldlb-config]
+        HERALDLB_LOAD_BALANCER_CLASS   handle only this loadBalancerClass      [none: Services without a class]
+        HERALDLB_HTTP_PORT             /metrics, /healthz, /readyz             [7472]
+        HERALDLB_IDENTITY              name in the Lease (default: HOSTNAME)
+        HERALDLB_LOG_FORMAT            text or json                            [text]
+        heraldlb.allocator.lease-duration / renew-deadline / retry-period     [15s / 10s / 2s]
+        heraldlb.allocator.retry-base / retry-max (failed writes)             [500ms / 60s]
       """;
 
+  private static volatile boolean shuttingDown;
+
   public static void main(String[] args) {
-    System.exit(run(Arrays.asList(args)));
+    int code = run(Arrays.asList(args));
+    if (!shuttingDown) {
+      // During a SIGTERM the JVM is already exiting; System.exit would only wait for the hooks.
+      System.exit(code);
+    }
   }
 
   static int run(List<String> args) {
@@ -30,10 +59,67 @@ public final class Main {
       case "validate" -> {
         return ValidateCommand.run(args.subList(1, args.size()), System.out, System.err);
       }
-      default -> {
-        System.err.print(USAGE);
-        return 2;
+      case "run" -> {
+        return args.size() == 1 || args.isEmpty() ? serve() : usage();
       }
+      default -> {
+        return usage();
+      }
+    }
+  }
+
+  private static int usage() {
+    System.err.print(USAGE);
+    return 2;
+  }
+
+  private static int serve() {
+    AllocatorSettings settings = AllocatorSettings.load();
+    if (!settings.errors().isEmpty()) {
+      for (ConfigError e : settings.errors()) {
+        System.err.println("heraldlb-allocator: bad setting " + e);
+      }
+      return 2;
+    }
+    Logger log = LoggerFactory.getLogger(Main.class);
+    log.info("heraldlb-allocator starting with settings:\n{}", settings.description());
+    CountDownLatch lost = new CountDownLatch(1);
+    try (KubernetesClient client = new KubernetesClientBuilder().build();
+        Allocator allocator = new Allocator(client, settings, lost::countDown);
+        OpsServer ops =
+            OpsServer.start(
+                new InetSocketAddress(settings.httpPort()),
+                allocator.metrics.registry,
+                allocator::healthProblem,
+                allocator::readinessProblem)) {
+      log.info("serving /metrics, /healthz and /readyz on port {}", ops.port());
+      Thread main = Thread.currentThread();
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    shuttingDown = true;
+                    lost.countDown();
+                    try {
+                      main.join(5000); // let main close the allocator: that releases the Lease
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  },
+                  "shutdown"));
+      allocator.start();
+      lost.await();
+      if (shuttingDown) {
+        log.info("stopping: releasing the Lease");
+        return 0;
+      }
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } catch (RuntimeException e) {
+      log.error("heraldlb-allocator stopped: {}", e.toString());
+      return 1;
     }
   }
 }

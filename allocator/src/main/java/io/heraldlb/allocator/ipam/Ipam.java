@@ -100,6 +100,32 @@ public final class Ipam {
   }
 
   /**
+   * Loads an assignment found in a Service's status at start-up: takes exactly those IPs if the
+   * rules allow this Service to hold them (pool, namespace, selector, sharing), and nothing
+   * otherwise. Never allocates, so that loading every existing assignment before allocating
+   * anything is possible.
+   *
+   * @return whether the IPs were taken
+   */
+  public boolean claim(ServiceRequest request) {
+    List<IpAddress> current = request.currentIps();
+    if (current.isEmpty() || assignments.containsKey(request.key())) {
+      return false;
+    }
+    List<IpAddress> requested = request.requestedIps();
+    if (!requested.isEmpty() && !Set.copyOf(requested).equals(Set.copyOf(current))) {
+      return false;
+    }
+    ServiceRequest exact = request.withRequestedIps(current.toArray(new IpAddress[0]));
+    Allocation attempt = new Allocation(this, exact, List.of()).run();
+    if (attempt.failure != null) {
+      return false;
+    }
+    bind(Assignment.of(request, attempt.pool, attempt.ips));
+    return true;
+  }
+
+  /**
    * Decides the IPs of one Service: keeps what it holds (or what its status already shows) while
    * that is still allowed, and otherwise picks new ones by the allocation rules. When the request
    * cannot be met, a still-allowed current assignment is kept and the failure is reported.

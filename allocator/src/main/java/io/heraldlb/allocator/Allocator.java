@@ -1,0 +1,253 @@
+package io.heraldlb.allocator;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.heraldlb.allocator.ipam.ServiceKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One allocator replica: informers (kept warm on standbys too), leader election on the Lease {@code
+ * heraldlb-allocator}, and the {@link Controller} worker while this replica leads. Losing the Lease
+ * ends the replica: its in-memory state is rebuilt from the API by the next one.
+ */
+final class Allocator implements AutoCloseable {
+  static final String LEASE = "heraldlb-allocator";
+  private static final Logger log = LoggerFactory.getLogger(Allocator.class);
+
+  private final KubernetesClient client;
+  private final AllocatorSettings settings;
+  private final Runnable onLostLease;
+  final AllocatorMetrics metrics;
+  private final WorkQueue<Object> queue = new WorkQueue<>(Clock.systemUTC());
+  private final EventRecorder events;
+  private final StatusWriter writer;
+  private final Controller controller;
+  private SharedIndexInformer<Service> services;
+  private SharedIndexInformer<ConfigMap> configMaps;
+  private CompletableFuture<?> election;
+  private Thread worker;
+  private volatile boolean leading;
+  private volatile boolean closing;
+
+  /**
+   * @param onLostLease what to do when this replica loses the Lease after having led (the program
+   *     exits; tests record it)
+   */
+  Allocator(KubernetesClient client, AllocatorSettings settings, Runnable onLostLease) {
+    this.client = client;
+    this.settings = settings;
+    this.onLostLease = onLostLease;
+    this.metrics = new AllocatorMetrics(queue::depth);
+    this.events = new EventRecorder(client, "heraldlb-allocator", settings.identity());
+    Controller[] self = new Controller[1];
+    this.writer = new StatusWriter(client, 4, (key, ok) -> self[0].writeDone(key, ok));
+    this.controller =
+        new Controller(
+            new InformerCache(),
+            queue,
+            new WorkQueue.Backoff(settings.retryBase(), settings.retryMax()),
+            writer,
+            events,
+            metrics,
+            settings.loadBalancerClass());
+    self[0] = controller;
+  }
+
+  /** Starts the informers, waits until they have synced, then joins the leader election. */
+  void start() throws InterruptedException {
+    services =
+        client
+            .services()
+            .inAnyNamespace()
+            .inform(
+                handler(s -> queue.add(ServiceFacts.key(s))), Duration.ofMinutes(10).toMillis());
+    configMaps =
+        client
+            .configMaps()
+            .inNamespace(settings.namespace())
+            .withName(settings.configMap())
+            .inform(
+                handler(cm -> queue.add(Controller.ConfigKey.INSTANCE)),
+                Duration.ofMinutes(10).toMillis());
+    for (SharedIndexInformer<?> informer : List.of(services, configMaps)) {
+      informer
+          .stopped()
+          .whenComplete((v, e) -> log.error("an informer stopped{}", e == null ? "" : ": " + e));
+    }
+    long waited = 0;
+    while (!services.hasSynced() || !configMaps.hasSynced()) {
+      Thread.sleep(50);
+      waited += 50;
+      if (waited % 10_000 == 0) {
+        log.warn(
+            "still waiting for the API server to list Services and the ConfigMap ({} s)",
+            waited / 1000);
+      }
+    }
+    log.info("caches synced: {} Service(s)", services.getStore().list().size());
+    election =
+        client
+            .leaderElector()
+            .withConfig(
+                new LeaderElectionConfigBuilder()
+                    .withName(LEASE)
+                    .withLock(new LeaseLock(settings.namespace(), LEASE, settings.identity()))
+                    .withLeaseDuration(settings.leaseDuration())
+                    .withRenewDeadline(settings.renewDeadline())
+                    .withRetryPeriod(settings.retryPeriod())
+                    .withReleaseOnCancel(true)
+                    .withLeaderCallbacks(
+                        new LeaderCallbacks(this::startLeading, this::stopLeading, this::newLeader))
+                    .build())
+            .build()
+            .start();
+  }
+
+  private void startLeading() {
+    log.info("{} leads: allocating", settings.identity());
+    leading = true;
+    metrics.leader.set(1);
+    worker = new Thread(controller, "reconcile");
+    worker.setDaemon(true);
+    worker.start();
+  }
+
+  private void stopLeading() {
+    if (!leading) {
+      return;
+    }
+    leading = false;
+    metrics.leader.set(0);
+    worker.interrupt();
+    log.error(
+        "{} lost the Lease {}; stopping so that state is rebuilt from the API",
+        settings.identity(),
+        LEASE);
+    onLostLease.run();
+  }
+
+  private void newLeader(String identity) {
+    log.info("the allocator leader is {}", identity);
+  }
+
+  boolean leading() {
+    return leading;
+  }
+
+  /** {@code null} when the informers and (on the leader) the worker are alive. */
+  String healthProblem() {
+    if (services == null || configMaps == null) {
+      return "starting";
+    }
+    if (!services.isRunning()) {
+      return "the Service informer has stopped";
+    }
+    if (!configMaps.isRunning()) {
+      return "the ConfigMap informer has stopped";
+    }
+    if (leading && !worker.isAlive()) {
+      return "the reconcile worker has stopped";
+    }
+    return null;
+  }
+
+  /** Ready once caches are warm; the leader also needs its initial load done. */
+  String readinessProblem() {
+    String health = healthProblem();
+    if (health != null) {
+      return health;
+    }
+    if (!services.hasSynced() || !configMaps.hasSynced()) {
+      return "caches are not synced";
+    }
+    if (leading && !controller.seeded()) {
+      return "waiting for a valid pool configuration (ConfigMap "
+          + settings.namespace()
+          + "/"
+          + settings.configMap()
+          + ")";
+    }
+    return null;
+  }
+
+  boolean seeded() {
+    return controller.seeded();
+  }
+
+  private static <T extends HasMetadata> ResourceEventHandler<T> handler(Consumer<T> enqueue) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        enqueue.accept(obj);
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        enqueue.accept(newObj);
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        enqueue.accept(obj);
+      }
+    };
+  }
+
+  private final class InformerCache implements Controller.Cache {
+    @Override
+    public Service service(ServiceKey key) {
+      return services.getStore().getByKey(key.namespace() + "/" + key.name());
+    }
+
+    @Override
+    public List<Service> services() {
+      return services.getStore().list();
+    }
+
+    @Override
+    public ConfigMap configMap() {
+      return configMaps.getStore().getByKey(settings.namespace() + "/" + settings.configMap());
+    }
+  }
+
+  /** Gives up the Lease (released at once, so a standby takes over) and stops writing. */
+  void resign() {
+    if (election != null) {
+      election.cancel(true);
+    }
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    leading = false;
+    if (worker != null) {
+      worker.interrupt();
+    }
+    if (election != null) {
+      election.cancel(true);
+    }
+    // Writes first, watches last: the informers must see nothing in flight when they stop.
+    writer.close();
+    events.close();
+    if (services != null) {
+      services.close();
+    }
+    if (configMaps != null) {
+      configMaps.close();
+    }
+  }
+}

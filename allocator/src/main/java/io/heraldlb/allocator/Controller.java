@@ -1,0 +1,323 @@
+package io.heraldlb.allocator;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Service;
+import io.heraldlb.allocator.ipam.AllocationResult;
+import io.heraldlb.allocator.ipam.Assignment;
+import io.heraldlb.allocator.ipam.Ipam;
+import io.heraldlb.allocator.ipam.ServiceKey;
+import io.heraldlb.allocator.ipam.ServiceRequest;
+import io.heraldlb.config.ConfigError;
+import io.heraldlb.config.ConfigParser;
+import io.heraldlb.config.Family;
+import io.heraldlb.config.IpAddress;
+import io.heraldlb.config.ParseResult;
+import io.heraldlb.config.Pool;
+import io.heraldlb.config.PoolConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconcile loop around the IPAM core: one worker takes keys (a Service, or the pool ConfigMap)
+ * from the queue, decides, and hands writes to the {@link StatusWriter}. Nothing is allocated
+ * before a valid configuration is loaded and every IP already in a Service's status has been
+ * claimed.
+ */
+final class Controller implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(Controller.class);
+
+  /** The queue key of the pool ConfigMap. */
+  enum ConfigKey {
+    INSTANCE
+  }
+
+  sealed interface Result {
+    record Done() implements Result {}
+
+    record RetryAfter(Duration delay) implements Result {}
+
+    record ReprocessAll() implements Result {}
+  }
+
+  /** The informer caches the controller reads. */
+  interface Cache {
+    Service service(ServiceKey key);
+
+    List<Service> services();
+
+    ConfigMap configMap();
+  }
+
+  private final Cache cache;
+  private final WorkQueue<Object> queue;
+  private final WorkQueue.Backoff backoff;
+  private final StatusWriter writer;
+  private final EventRecorder events;
+  private final AllocatorMetrics metrics;
+  private final String loadBalancerClass;
+  private final Ipam ipam = new Ipam(PoolConfig.EMPTY);
+  private PoolConfig config;
+  private volatile boolean seeded;
+
+  Controller(
+      Cache cache,
+      WorkQueue<Object> queue,
+      WorkQueue.Backoff backoff,
+      StatusWriter writer,
+      EventRecorder events,
+      AllocatorMetrics metrics,
+      String loadBalancerClass) {
+    this.cache = cache;
+    this.queue = queue;
+    this.backoff = backoff;
+    this.writer = writer;
+    this.events = events;
+    this.metrics = metrics;
+    this.loadBalancerClass = loadBalancerClass;
+  }
+
+  /** Whether the initial load is done and Services are being allocated. */
+  boolean seeded() {
+    return seeded;
+  }
+
+  /** Called by the {@link StatusWriter} after each write. */
+  void writeDone(ServiceKey key, boolean ok) {
+    if (ok) {
+      queue.succeeded(key);
+    } else {
+      metrics.statusWriteErrors.inc();
+      queue.addAfter(key, backoff.after(queue.failed(key)));
+    }
+  }
+
+  @Override
+  public void run() {
+    queue.add(ConfigKey.INSTANCE);
+    while (!Thread.currentThread().isInterrupted()) {
+      Object key;
+      try {
+        key = queue.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      long start = System.nanoTime();
+      Result result;
+      try {
+        result = key == ConfigKey.INSTANCE ? loadConfig() : reconcile((ServiceKey) key);
+      } catch (RuntimeException e) {
+        log.error("reconciling {} failed", key, e);
+        result = new Result.RetryAfter(backoff.after(queue.failed(key)));
+      }
+      metrics.reconcileSeconds.observe((System.nanoTime() - start) / 1e9);
+      if (result instanceof Result.RetryAfter r) {
+        queue.addAfter(key, r.delay());
+      } else {
+        queue.succeeded(key);
+        if (result instanceof Result.ReprocessAll) {
+          enqueueAll();
+        }
+      }
+      publishMetrics();
+    }
+  }
+
+  private void enqueueAll() {
+    for (Service s : sortedServices()) {
+      queue.add(ServiceFacts.key(s));
+    }
+  }
+
+  /** Oldest first, then by key: allocation order is deterministic. */
+  private List<Service> sortedServices() {
+    List<Service> all = new ArrayList<>(cache.services());
+    all.sort(
+        Comparator.comparing((Service s) -> String.valueOf(s.getMetadata().getCreationTimestamp()))
+            .thenComparing(ServiceFacts::key));
+    return all;
+  }
+
+  // ---- the pool configuration ----
+
+  Result loadConfig() {
+    ConfigMap cm = cache.configMap();
+    if (cm == null) {
+      if (config == null) {
+        log.warn("the pool ConfigMap does not exist yet; nothing is allocated until it does");
+      } else {
+        log.warn("the pool ConfigMap was deleted; keeping the last good configuration");
+        metrics.configStale.set(1);
+      }
+      return new Result.Done();
+    }
+    ParseResult parsed = ConfigParser.parse(cm.getData());
+    if (parsed instanceof ParseResult.Invalid invalid) {
+      metrics.configStale.set(1);
+      String errors =
+          invalid.errors().stream().map(ConfigError::toString).collect(Collectors.joining("; "));
+      log.error("the pool ConfigMap is invalid, keeping the last good configuration: {}", errors);
+      events.warning(
+          cm,
+          "ConfigInvalid",
+          "Configuration not loaded, the last good one stays in use: " + errors);
+      return new Result.Done();
+    }
+    PoolConfig next = ((ParseResult.Valid) parsed).config();
+    metrics.configStale.set(0);
+    metrics.configLoaded.set(1);
+    if (next.equals(config)) {
+      return new Result.Done();
+    }
+    next.notes().forEach(n -> log.warn("pool ConfigMap: {}", n));
+    config = next;
+    ipam.setConfig(next);
+    String names = next.pools().stream().map(Pool::name).collect(Collectors.joining(", "));
+    log.info("loaded {} pool(s) from '{}': {}", next.pools().size(), next.source(), names);
+    events.normal(
+        cm,
+        "ConfigLoaded",
+        "Loaded " + next.pools().size() + " pool(s) from '" + next.source() + "': " + names);
+    if (!seeded) {
+      seed();
+    }
+    return new Result.ReprocessAll();
+  }
+
+  /** Claims every IP already in a Service's status, before anything is allocated. */
+  private void seed() {
+    int claimed = 0;
+    int kept = 0;
+    for (Service s : sortedServices()) {
+      if (!ServiceFacts.eligible(s, loadBalancerClass) || ServiceFacts.statusIps(s).isEmpty()) {
+        continue;
+      }
+      kept++;
+      if (ipam.claim(ServiceFacts.toLenientRequest(s))) {
+        claimed++;
+      }
+    }
+    seeded = true;
+    log.info("loaded {} existing assignment(s); {} must move", claimed, kept - claimed);
+  }
+
+  // ---- Services ----
+
+  Result reconcile(ServiceKey key) {
+    if (!seeded) {
+      return new Result.Done(); // the seed reprocesses everything
+    }
+    Service s = cache.service(key);
+    if (s == null || !ServiceFacts.eligible(s, loadBalancerClass)) {
+      release(key, s);
+      return new Result.Done();
+    }
+    ServiceRequest request;
+    try {
+      request = ServiceFacts.toRequest(s);
+    } catch (ServiceFacts.InvalidService e) {
+      failed(s, e.getMessage(), ipam.assignment(key).orElse(null));
+      return new Result.Done();
+    }
+    AllocationResult result = ipam.assign(request);
+    if (result instanceof AllocationResult.Assigned a) {
+      assigned(s, a);
+    } else {
+      AllocationResult.Failed f = (AllocationResult.Failed) result;
+      failed(s, f.reason(), f.kept());
+    }
+    return new Result.Done();
+  }
+
+  private void release(ServiceKey key, Service s) {
+    var released = ipam.release(key);
+    if (s == null) {
+      return;
+    }
+    if (!ServiceFacts.statusIps(s).isEmpty()) {
+      writer.submit(key, new StatusWriter.Wanted(s, List.of(), null));
+    }
+    released.ifPresent(
+        a -> {
+          log.info("released {} from {}: no longer a LoadBalancer handled here", a.ips(), key);
+          events.normal(
+              s,
+              "IPReleased",
+              "Released "
+                  + ips(a.ips())
+                  + ": the Service is no longer a LoadBalancer HeraldLB handles");
+        });
+  }
+
+  private void assigned(Service s, AllocationResult.Assigned a) {
+    Assignment assignment = a.assignment();
+    ServiceKey key = assignment.key();
+    if (!a.dropped().isEmpty()) {
+      log.warn(
+          "{} loses {}: the configuration no longer offers it; now {}",
+          key,
+          a.dropped(),
+          assignment.ips());
+      events.warning(
+          s,
+          "IPReleased",
+          "Released "
+              + ips(a.dropped())
+              + ": the pool configuration no longer offers it to this Service");
+    }
+    if (a.changed()) {
+      log.info("assigned {} to {} from pool {}", assignment.ips(), key, assignment.pool());
+      events.normal(
+          s,
+          "IPAllocated",
+          "Assigned IP " + ips(assignment.ips()) + " from pool " + assignment.pool());
+    }
+    if (!StatusWriter.shows(s, assignment.ips(), assignment.pool())) {
+      writer.submit(key, new StatusWriter.Wanted(s, assignment.ips(), assignment.pool()));
+    }
+  }
+
+  private void failed(Service s, String reason, Assignment kept) {
+    ServiceKey key = ServiceFacts.key(s);
+    metrics.allocationFailures.inc();
+    List<IpAddress> shown = ServiceFacts.statusIps(s);
+    if (kept != null) {
+      log.warn("cannot change the IPs of {}: {}; it keeps {}", key, reason, kept.ips());
+      events.warning(s, "AllocationFailed", reason + "; the Service keeps " + ips(kept.ips()));
+      if (!StatusWriter.shows(s, kept.ips(), kept.pool())) {
+        writer.submit(key, new StatusWriter.Wanted(s, kept.ips(), kept.pool()));
+      }
+      return;
+    }
+    log.warn("cannot allocate an IP to {}: {}", key, reason);
+    events.warning(s, "AllocationFailed", reason);
+    if (!shown.isEmpty()) {
+      events.warning(s, "IPReleased", "Released " + ips(shown) + ": " + reason);
+      writer.submit(key, new StatusWriter.Wanted(s, List.of(), null));
+    }
+  }
+
+  private void publishMetrics() {
+    if (config == null) {
+      return;
+    }
+    List<AllocatorMetrics.PoolFigures> figures = new ArrayList<>();
+    for (Pool p : config.pools()) {
+      for (Family f : p.families()) {
+        figures.add(
+            new AllocatorMetrics.PoolFigures(
+                p.name(), f, p.size(f).doubleValue(), ipam.inUse(p.name(), f)));
+      }
+    }
+    metrics.publish(figures, ipam.assignmentCount());
+  }
+
+  private static String ips(List<IpAddress> ips) {
+    return ips.stream().map(IpAddress::toString).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,248 @@
+package io.heraldlb.allocator;
+
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.heraldlb.allocator.ipam.FamilyPolicy;
+import io.heraldlb.allocator.ipam.Port;
+import io.heraldlb.allocator.ipam.ServiceKey;
+import io.heraldlb.allocator.ipam.ServiceRequest;
+import io.heraldlb.config.Family;
+import io.heraldlb.config.IpAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The edge between a fabric8 {@link Service} and the IPAM core: eligibility, the annotations
+ * HeraldLB reads (and their MetalLB aliases), and the conversion to a {@link ServiceRequest}.
+ * Annotation values are user input: anything malformed becomes an {@link InvalidService} that names
+ * the annotation and the bad value.
+ */
+final class ServiceFacts {
+  static final String IPS = "heraldlb.io/loadBalancerIPs";
+  static final String POOL = "heraldlb.io/address-pool";
+  static final String SHARED = "heraldlb.io/allow-shared-ip";
+  static final String ALLOCATED_FROM = "heraldlb.io/ip-allocated-from-pool";
+  private static final List<String> ALIAS_PREFIXES =
+      List.of("heraldlb.io/", "metallb.io/", "metallb.universe.tf/");
+
+  private ServiceFacts() {}
+
+  static final class InvalidService extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InvalidService(String message) {
+      super(message);
+    }
+  }
+
+  static ServiceKey key(Service s) {
+    return new ServiceKey(s.getMetadata().getNamespace(), s.getMetadata().getName());
+  }
+
+  /** Whether HeraldLB handles this Service: type LoadBalancer and the class rule. */
+  static boolean eligible(Service s, String loadBalancerClass) {
+    ServiceSpec spec = s.getSpec();
+    if (spec == null || !"LoadBalancer".equals(spec.getType())) {
+      return false;
+    }
+    String cls = spec.getLoadBalancerClass();
+    return loadBalancerClass.isEmpty()
+        ? cls == null || cls.isEmpty()
+        : loadBalancerClass.equals(cls);
+  }
+
+  /** The IPs currently in the Service's status, in order; unparseable entries are skipped. */
+  static List<IpAddress> statusIps(Service s) {
+    List<IpAddress> out = new ArrayList<>();
+    if (s.getStatus() != null && s.getStatus().getLoadBalancer() != null) {
+      List<LoadBalancerIngress> ingress = s.getStatus().getLoadBalancer().getIngress();
+      if (ingress != null) {
+        for (LoadBalancerIngress i : ingress) {
+          IpAddress ip = i.getIp() == null ? null : IpAddress.tryParse(i.getIp());
+          if (ip != null && !out.contains(ip)) {
+            out.add(ip);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  static ServiceRequest toRequest(Service s) throws InvalidService {
+    ServiceSpec spec = s.getSpec();
+    Map<String, String> annotations =
+        Objects.requireNonNullElse(s.getMetadata().getAnnotations(), Map.of());
+    Map<String, String> labels = Objects.requireNonNullElse(s.getMetadata().getLabels(), Map.of());
+    boolean local = "Local".equals(spec.getExternalTrafficPolicy());
+    return new ServiceRequest(
+        key(s),
+        labels,
+        families(spec),
+        FamilyPolicy.fromKubernetes(spec.getIpFamilyPolicy()),
+        requestedIps(annotations, spec.getLoadBalancerIP()),
+        requestedPool(annotations),
+        sharingKey(annotations),
+        ports(spec),
+        local,
+        local ? selectorKey(spec.getSelector()) : "",
+        statusIps(s));
+  }
+
+  /**
+   * The request with whatever annotation is malformed left out: used to keep a Service's existing
+   * IPs at start-up even when a typo in its annotations stops anything new being allocated.
+   */
+  static ServiceRequest toLenientRequest(Service s) {
+    try {
+      return toRequest(s);
+    } catch (InvalidService e) {
+      ServiceSpec spec = s.getSpec();
+      Map<String, String> labels =
+          Objects.requireNonNullElse(s.getMetadata().getLabels(), Map.of());
+      boolean local = "Local".equals(spec.getExternalTrafficPolicy());
+      return new ServiceRequest(
+          key(s),
+          labels,
+          families(spec),
+          FamilyPolicy.fromKubernetes(spec.getIpFamilyPolicy()),
+          List.of(),
+          null,
+          null,
+          ports(spec),
+          local,
+          local ? selectorKey(spec.getSelector()) : "",
+          statusIps(s));
+    }
+  }
+
+  private static List<Family> families(ServiceSpec spec) {
+    List<Family> families = new ArrayList<>();
+    for (String f : Objects.requireNonNullElse(spec.getIpFamilies(), List.<String>of())) {
+      Family family = Family.fromKubernetesName(f);
+      if (family != null && !families.contains(family)) {
+        families.add(family);
+      }
+    }
+    return families;
+  }
+
+  /** The value of {@code heraldlb.io/<name>} or its MetalLB aliases; the first one set wins. */
+  static String annotation(Map<String, String> annotations, String name) {
+    for (String prefix : ALIAS_PREFIXES) {
+      String v = annotations.get(prefix + name);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  private static String annotationName(Map<String, String> annotations, String name) {
+    for (String prefix : ALIAS_PREFIXES) {
+      if (annotations.containsKey(prefix + name)) {
+        return prefix + name;
+      }
+    }
+    return prefix(name);
+  }
+
+  private static String prefix(String name) {
+    return "heraldlb.io/" + name;
+  }
+
+  static List<IpAddress> requestedIps(Map<String, String> annotations, String loadBalancerIp)
+      throws InvalidService {
+    String listed = annotation(annotations, "loadBalancerIPs");
+    List<IpAddress> ips = new ArrayList<>();
+    if (listed != null) {
+      String name = annotationName(annotations, "loadBalancerIPs");
+      for (String part : listed.split(",", -1)) {
+        String text = part.strip();
+        IpAddress ip = IpAddress.tryParse(text);
+        if (ip == null) {
+          throw new InvalidService(
+              "annotation " + name + ": '" + abbreviate(text) + "' is not an IP address");
+        }
+        if (ips.contains(ip)) {
+          throw new InvalidService("annotation " + name + ": " + ip + " is listed twice");
+        }
+        ips.add(ip);
+      }
+    }
+    if (loadBalancerIp != null && !loadBalancerIp.isBlank()) {
+      IpAddress ip = IpAddress.tryParse(loadBalancerIp.strip());
+      if (ip == null) {
+        throw new InvalidService(
+            "spec.loadBalancerIP: '" + abbreviate(loadBalancerIp) + "' is not an IP address");
+      }
+      if (!ips.isEmpty() && !ips.equals(List.of(ip))) {
+        throw new InvalidService(
+            "spec.loadBalancerIP "
+                + ip
+                + " contradicts annotation "
+                + annotationName(annotations, "loadBalancerIPs")
+                + "; set only the annotation");
+      }
+      ips = List.of(ip);
+    }
+    return ips;
+  }
+
+  static String requestedPool(Map<String, String> annotations) throws InvalidService {
+    String pool = annotation(annotations, "address-pool");
+    if (pool == null) {
+      return null;
+    }
+    String problem = io.heraldlb.config.Names.checkDnsLabel(pool.strip());
+    if (problem != null) {
+      throw new InvalidService(
+          "annotation " + annotationName(annotations, "address-pool") + ": " + problem);
+    }
+    return pool.strip();
+  }
+
+  static String sharingKey(Map<String, String> annotations) throws InvalidService {
+    String key = annotation(annotations, "allow-shared-ip");
+    if (key == null) {
+      return null;
+    }
+    if (key.isBlank() || key.length() > 253) {
+      throw new InvalidService(
+          "annotation "
+              + annotationName(annotations, "allow-shared-ip")
+              + ": must be a non-empty key of at most 253 characters");
+    }
+    return key;
+  }
+
+  private static List<Port> ports(ServiceSpec spec) {
+    List<Port> out = new ArrayList<>();
+    for (ServicePort p : Objects.requireNonNullElse(spec.getPorts(), List.<ServicePort>of())) {
+      if (p.getPort() != null) {
+        out.add(new Port(p.getProtocol() == null ? "TCP" : p.getProtocol(), p.getPort()));
+      }
+    }
+    return out;
+  }
+
+  /** A canonical form of a pod selector, equal for equal selectors. */
+  static String selectorKey(Map<String, String> selector) {
+    if (selector == null || selector.isEmpty()) {
+      return "";
+    }
+    return new TreeMap<>(selector)
+        .entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue())
+            .collect(Collectors.joining(","));
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+  }
+}
