@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -54,22 +53,29 @@ public final class ApiServer implements AutoCloseable {
             .build();
   }
 
+  // MockWebServer logs every request through java.util.logging; keep the level set (and the
+  // logger referenced, so the setting is not collected).
+  private static final java.util.logging.Logger MOCK_LOG = quietMockLog();
+
+  private static java.util.logging.Logger quietMockLog() {
+    java.util.logging.Logger logger =
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
+  }
+
   /** Starts the server on {@code bindAddress} (a free port) and writes {@code kubeconfig}. */
   public static ApiServer start(String bindAddress, Path kubeconfig) {
+    MOCK_LOG.fine("starting the lab API server");
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     KubernetesMockServer server =
         new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            responses,
-            new KubernetesMixedDispatcher(responses),
-            false);
+            new Context(), new MockWebServer(), responses, new Discovery(), false);
     try {
       server.init(InetAddress.getByName(bindAddress), 0);
     } catch (UnknownHostException e) {
       throw new LabException("bad bind address " + bindAddress, e);
     }
-    Discovery.register(server);
     String url = "http://" + bindAddress + ":" + server.getPort();
     writeKubeconfig(kubeconfig, url);
     ApiServer api = new ApiServer(server, url, kubeconfig);

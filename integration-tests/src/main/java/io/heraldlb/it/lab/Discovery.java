@@ -1,14 +1,19 @@
 package io.heraldlb.it.lab;
 
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * API discovery documents for the lab's API server, so a user's {@code kubectl} can talk to it (the
- * mock server serves objects but no discovery). Only the kinds HeraldLB and the examples use.
+ * The lab API server's request handling: CRUD for objects, plus the discovery documents a user's
+ * {@code kubectl} needs (the mock server has none). Only the kinds HeraldLB and the examples use.
  */
-final class Discovery {
+final class Discovery extends Dispatcher {
   private record Kind(String plural, String kind, boolean namespaced, String shortName) {}
 
   private record Group(String name, String version, List<Kind> kinds) {}
@@ -33,11 +38,38 @@ final class Discovery {
           new Group("coordination.k8s.io", "v1", List.of(new Kind("leases", "Lease", true, ""))),
           new Group("events.k8s.io", "v1", List.of(new Kind("events", "Event", true, "ev"))));
 
-  private Discovery() {}
+  private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
+  private final Map<String, String> documents = new HashMap<>();
 
-  static void register(KubernetesMockServer server) {
-    answer(server, "/api", "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"]}");
-    answer(server, "/api/v1", resourceList("v1", CORE));
+  Discovery() {
+    register();
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    String path = request.getPath() == null ? "" : request.getPath().split("\\?", 2)[0];
+    String document = "GET".equals(request.getMethod()) ? documents.get(path) : null;
+    if (document == null) {
+      return crud.dispatch(request);
+    }
+    return new MockResponse()
+        .setResponseCode(200)
+        .setHeader("Content-Type", "application/json")
+        .setBody(document);
+  }
+
+  @Override
+  public void shutdown() {
+    crud.shutdown();
+  }
+
+  private void register() {
+    answer(
+        "/version",
+        "{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"v1.32.0-heraldlb-lab\","
+            + "\"platform\":\"linux/amd64\"}");
+    answer("/api", "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"]}");
+    answer("/api/v1", resourceList("v1", CORE));
     String groups =
         GROUPS.stream()
             .map(
@@ -54,12 +86,10 @@ final class Discovery {
                 })
             .collect(Collectors.joining(","));
     answer(
-        server,
-        "/apis",
-        "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[" + groups + "]}");
+        "/apis", "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[" + groups + "]}");
     for (Group g : GROUPS) {
       String gv = g.name() + "/" + g.version();
-      answer(server, "/apis/" + gv, resourceList(gv, g.kinds()));
+      answer("/apis/" + gv, resourceList(gv, g.kinds()));
     }
   }
 
@@ -88,7 +118,7 @@ final class Discovery {
         + "]}";
   }
 
-  private static void answer(KubernetesMockServer server, String path, String json) {
-    server.expect().get().withPath(path).andReturn(200, json).always();
+  private void answer(String path, String json) {
+    documents.put(path, json);
   }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * kube-proxy as IPVS mode does it, in every node namespace: the Service IP on a local interface
@@ -23,6 +24,7 @@ public final class KubeProxy {
   private final Launcher launcher;
   private final Set<String> serviceIps = ConcurrentHashMap.newKeySet();
   private final Map<Integer, List<LabProcess>> backends = new ConcurrentHashMap<>();
+  private final List<SharedIndexInformer<Service>> informers = new CopyOnWriteArrayList<>();
 
   KubeProxy(List<LabNode> nodes, Launcher launcher) {
     this.nodes = nodes;
@@ -77,30 +79,50 @@ public final class KubeProxy {
 
   /**
    * Follows the API: every LoadBalancer ingress IP goes on the nodes' lo and every Service port
-   * gets backends, as kube-proxy would set up. Close the returned informer to stop following.
+   * gets backends, as kube-proxy would set up, until the lab closes.
    */
-  public SharedIndexInformer<Service> follow(KubernetesClient client) {
-    return client
-        .services()
-        .inAnyNamespace()
-        .inform(
-            new ResourceEventHandler<>() {
-              @Override
-              public void onAdd(Service service) {
-                apply(service);
-              }
+  public void follow(KubernetesClient client) {
+    SharedIndexInformer<Service> informer =
+        client
+            .services()
+            .inAnyNamespace()
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Service service) {
+                    apply(service);
+                  }
 
-              @Override
-              public void onUpdate(Service before, Service after) {
-                apply(after);
-              }
+                  @Override
+                  public void onUpdate(Service before, Service after) {
+                    apply(after);
+                  }
 
-              @Override
-              public void onDelete(Service service, boolean unknownFinalState) {}
-            });
+                  @Override
+                  public void onDelete(Service service, boolean unknownFinalState) {}
+                });
+    informers.add(informer);
+  }
+
+  /** Stops following the API (the lab calls this first when it closes). */
+  void stop() {
+    informers.forEach(SharedIndexInformer::close);
+    informers.clear();
   }
 
   private void apply(Service service) {
+    try {
+      applyOrThrow(service);
+    } catch (LabException e) {
+      System.err.println(
+          "lab kube-proxy: cannot set up service "
+              + service.getMetadata().getName()
+              + ": "
+              + e.getMessage());
+    }
+  }
+
+  private void applyOrThrow(Service service) {
     if (!"LoadBalancer".equals(service.getSpec().getType())) {
       return;
     }

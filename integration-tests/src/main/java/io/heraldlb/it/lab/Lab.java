@@ -272,6 +272,9 @@ public final class Lab implements AutoCloseable {
       return;
     }
     try {
+      if (kubeProxy != null) {
+        kubeProxy.stop();
+      }
       launcher.stopAll();
       if (api != null) {
         api.close();
