@@ -124,13 +124,16 @@ public final class LabRegistry {
 
   /** Stops labs that {@code up} left running (SIGTERM to their JVM), then removes leftovers. */
   public static Set<String> stopCliLabs(String prefix, Duration grace) {
+    Set<String> removed = new TreeSet<>();
     for (Owner owner : owners()) {
       if (owner.mode() == Mode.CLI && owner.run().startsWith(prefix + "-") && owner.alive()) {
         ProcessHandle.of(owner.pid()).ifPresent(ProcessHandle::destroy);
         Await.until("lab " + owner.run() + " to stop", grace, () -> !owner.alive());
+        removed.add(owner.run());
       }
     }
-    return cleanupLeftovers(prefix);
+    removed.addAll(cleanupLeftovers(prefix));
+    return removed;
   }
 
   /** {@code hlb-3f2a} for {@code hlb-3f2a-node1}, or null when the name is not a lab's. */
