@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The HeraldLB lab on this machine: a LAN in network namespaces, a client, nodes, an in-process
+# Kubernetes API server, and HeraldLB's allocator and speakers running on it.
+#
+#   sudo ./integration-tests/lab.sh demo     one run: Service, EXTERNAL-IP, curl, failover, teardown
+#   sudo ./integration-tests/lab.sh up       keep a lab running (prints how to use kubectl with it)
+#   sudo ./integration-tests/lab.sh down     remove it
+#
+# The logic lives in io.heraldlb.it.lab.LabMain; this script installs what is missing, builds
+# when needed, and runs it.
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+target="integration-tests/target"
+packages=(iproute2 iputils-arping tcpdump curl libpcap0.8)
+
+die() { echo "lab.sh: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "the lab needs root (network namespaces, veth links, raw sockets): sudo $0 $*"
+command -v java >/dev/null || die "no java on PATH: install a JDK 17 or newer"
+
+install_missing_packages() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    command -v apt-get >/dev/null || die "missing packages ${missing[*]} and no apt-get to install them"
+    echo "lab.sh: installing the lab's tools: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# Build when a jar or the lab's classes are missing, or sources are newer than them.
+build_if_needed() {
+  local stale=""
+  stale_if() { # OUTPUT SOURCES...: note why OUTPUT needs a build
+    local out="$1"; shift
+    [ -n "$stale" ] && return
+    if [ ! -e "$out" ]; then stale="$out is missing"; return; fi
+    if [ -n "$(find "$@" -newer "$out" -type f -print -quit 2>/dev/null)" ]; then
+      stale="sources changed since $out was built"
+    fi
+  }
+  stale_if allocator/target/heraldlb-allocator.jar pom.xml config/pom.xml config/src allocator/pom.xml allocator/src
+  stale_if speaker/target/heraldlb-speaker.jar pom.xml config/pom.xml config/src speaker/pom.xml speaker/src
+  stale_if "$target/classes/io/heraldlb/it/lab/LabMain.class" integration-tests/pom.xml integration-tests/src
+  [ -e "$target/lab.classpath" ] || stale="$target/lab.classpath is missing"
+  if [ -n "$stale" ]; then
+    command -v mvn >/dev/null || die "$stale, and there is no mvn to build it: install Maven"
+    echo "lab.sh: building ($stale): mvn -B -q -DskipTests package"
+    mvn -B -q -DskipTests package
+  fi
+}
+
+lab_main() {
+  exec java -cp "$target/classes:$(cat "$target/lab.classpath")" \
+    -Dheraldlb.repo="$repo" -Dlogback.configurationFile="$repo/$target/classes/lab-logback.xml" io.heraldlb.it.lab.LabMain "$@"
+}
+
+command="${1:-}"
+case "$command" in
+  demo)
+    install_missing_packages
+    build_if_needed
+    lab_main "$@"
+    ;;
+  up)
+    install_missing_packages
+    build_if_needed
+    mkdir -p "$target/lab-logs"
+    log="$target/lab-logs/up-$(date +%Y%m%d-%H%M%S).log"
+    # The lab lives as long as its JVM (the API server is in it): run that in the background and
+    # come back when it says the lab is ready.
+    setsid nohup java -cp "$target/classes:$(cat "$target/lab.classpath")" -Dheraldlb.repo="$repo" -Dlogback.configurationFile="$repo/$target/classes/lab-logback.xml" \
+      io.heraldlb.it.lab.LabMain "$@" >"$log" 2>&1 &
+    pid=$!
+    echo "lab.sh: starting the lab (pid $pid, output in $log)"
+    while ! grep -q '^lab ready' "$log" 2>/dev/null; do
+      if ! kill -0 "$pid" 2>/dev/null; then
+        cat "$log" >&2
+        die "the lab did not come up"
+      fi
+      sleep 0.2
+    done
+    sed '/^lab ready/d' "$log"
+    ;;
+  down | list | help | --help | -h)
+    lab_main "$@"
+    ;;
+  *)
+    echo "usage: sudo $0 demo|up|down|list [--nodes N] [--bare]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,205 @@
+package io.heraldlb.it.lab;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * The lab's Kubernetes API: fabric8's mock server in CRUD mode over http, bound to the root end of
+ * the LAN so every namespace reaches it, with a kubeconfig for the programs and for kubectl.
+ */
+public final class ApiServer implements AutoCloseable {
+  public static final String HERALDLB_NAMESPACE = "heraldlb-system";
+  public static final String SPEAKER_LABEL = "app.kubernetes.io/name";
+  public static final String SPEAKER_LABEL_VALUE = "heraldlb-speaker";
+
+  private final KubernetesMockServer server;
+  private final String url;
+  private final Path kubeconfig;
+  private final KubernetesClient client;
+
+  private ApiServer(KubernetesMockServer server, String url, Path kubeconfig) {
+    this.server = server;
+    this.url = url;
+    this.kubeconfig = kubeconfig;
+    this.client =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(Config.empty())
+                    .withMasterUrl(url)
+                    .withNamespace("default")
+                    .withRequestTimeout(10_000)
+                    .build())
+            .build();
+  }
+
+  // MockWebServer logs every request through java.util.logging; keep the level set (and the
+  // logger referenced, so the setting is not collected).
+  private static final java.util.logging.Logger MOCK_LOG = quietMockLog();
+
+  private static java.util.logging.Logger quietMockLog() {
+    java.util.logging.Logger logger =
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
+  }
+
+  /** Starts the server on {@code bindAddress} (a free port) and writes {@code kubeconfig}. */
+  public static ApiServer start(String bindAddress, Path kubeconfig) {
+    MOCK_LOG.fine("starting the lab API server");
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), responses, new Discovery(), false);
+    try {
+      server.init(InetAddress.getByName(bindAddress), 0);
+    } catch (UnknownHostException e) {
+      throw new LabException("bad bind address " + bindAddress, e);
+    }
+    String url = "http://" + bindAddress + ":" + server.getPort();
+    writeKubeconfig(kubeconfig, url);
+    ApiServer api = new ApiServer(server, url, kubeconfig);
+    api.seedNamespaces();
+    return api;
+  }
+
+  public String url() {
+    return url;
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /** A client for tests and the lab itself (default namespace {@code default}). */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** A Ready Node named like the lab node, with its InternalIP. */
+  public Node seedNode(LabNode node) {
+    Node object =
+        new NodeBuilder()
+            .withNewMetadata()
+            .withName(node.name())
+            .addToLabels("kubernetes.io/hostname", node.name())
+            .addToLabels("kubernetes.io/os", "linux")
+            .endMetadata()
+            .withNewStatus()
+            .addNewAddress()
+            .withType("InternalIP")
+            .withAddress(node.ip())
+            .endAddress()
+            .addNewAddress()
+            .withType("Hostname")
+            .withAddress(node.name())
+            .endAddress()
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus("True")
+            .withReason("KubeletReady")
+            .endCondition()
+            .endStatus()
+            .build();
+    Node created = client.nodes().resource(object).create();
+    created.setStatus(object.getStatus());
+    return client.nodes().resource(created).updateStatus();
+  }
+
+  /** The speaker DaemonSet's pod on that node: host network, so its pod IP is the node IP. */
+  public Pod seedSpeakerPod(LabNode node) {
+    Pod object =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("heraldlb-speaker-" + node.name())
+            .withNamespace(HERALDLB_NAMESPACE)
+            .addToLabels(SPEAKER_LABEL, SPEAKER_LABEL_VALUE)
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName(node.name())
+            .withHostNetwork(true)
+            .addNewContainer()
+            .withName("speaker")
+            .withImage("heraldlb-speaker:lab")
+            .endContainer()
+            .endSpec()
+            .withNewStatus()
+            .withPhase("Running")
+            .withPodIP(node.ip())
+            .addNewPodIP(node.ip())
+            .withHostIP(node.ip())
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus("True")
+            .endCondition()
+            .endStatus()
+            .build();
+    Pod created = client.pods().inNamespace(HERALDLB_NAMESPACE).resource(object).create();
+    created.setStatus(object.getStatus());
+    return client.pods().inNamespace(HERALDLB_NAMESPACE).resource(created).updateStatus();
+  }
+
+  private void seedNamespaces() {
+    for (String name : new String[] {"default", HERALDLB_NAMESPACE}) {
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .create();
+    }
+  }
+
+  private static void writeKubeconfig(Path file, String url) {
+    String text =
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: heraldlb-lab
+          cluster:
+            server: %s
+        users:
+        - name: heraldlb-lab
+          user: {}
+        contexts:
+        - name: heraldlb-lab
+          context:
+            cluster: heraldlb-lab
+            user: heraldlb-lab
+            namespace: default
+        current-context: heraldlb-lab
+        """
+            .formatted(url);
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new LabException("cannot write " + file, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,304 @@
+package io.heraldlb.it.lab;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A real layer-2 network on this machine, in network namespaces: a LAN (a bridge in its own
+ * namespace), a client, N nodes, and an in-process Kubernetes API reachable from all of them.
+ * Everything it creates is named {@code PREFIX-RUNID-*} and removed by {@link #close()}, by a
+ * shutdown hook (Ctrl-C), when setup fails halfway, and — if this JVM was killed — by the next
+ * lab's {@link #cleanupLeftovers(String)}.
+ */
+public final class Lab implements AutoCloseable {
+  public static final String DEFAULT_PREFIX = "hlb";
+  public static final List<String> DEFAULT_JVM_ARGS =
+      List.of("-XX:+UseSerialGC", "-Xmx160m", "-XX:+ExitOnOutOfMemoryError");
+
+  private final String run;
+  private final Subnet subnet;
+  private final Launcher launcher;
+  private final List<String> jvmArgs;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Thread shutdownHook = new Thread(this::close, "lab-cleanup");
+  private Network network;
+  private ApiServer api;
+  private LabClient client;
+  private KubeProxy kubeProxy;
+
+  private Lab(String run, Subnet subnet, Path logDir, List<String> jvmArgs) {
+    this.run = run;
+    this.subnet = subnet;
+    this.launcher = new Launcher(logDir);
+    this.jvmArgs = List.copyOf(jvmArgs);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** How to build a lab; {@link #start()} builds it. */
+  public static final class Builder {
+    private int nodes = 3;
+    private String prefix = DEFAULT_PREFIX;
+    private String runId =
+        HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+    private LabRegistry.Mode mode = LabRegistry.Mode.TEST;
+    private List<String> jvmArgs = DEFAULT_JVM_ARGS;
+    private Path logRoot;
+
+    public Builder nodes(int nodes) {
+      if (nodes < 1 || nodes > 200) {
+        throw new IllegalArgumentException("nodes must be 1..200, was " + nodes);
+      }
+      this.nodes = nodes;
+      return this;
+    }
+
+    /** Names start with this (default {@code hlb}); 1–7 lower-case letters or digits. */
+    public Builder prefix(String prefix) {
+      if (!prefix.matches("[a-z0-9]{1,7}")) {
+        throw new IllegalArgumentException("prefix must be 1-7 of [a-z0-9], was " + prefix);
+      }
+      this.prefix = prefix;
+      return this;
+    }
+
+    /** Defaults to 4 random hex digits. */
+    public Builder runId(String runId) {
+      if (!runId.matches("[a-z0-9]{1,4}")) {
+        throw new IllegalArgumentException("run id must be 1-4 of [a-z0-9], was " + runId);
+      }
+      this.runId = runId;
+      return this;
+    }
+
+    public Builder mode(LabRegistry.Mode mode) {
+      this.mode = mode;
+      return this;
+    }
+
+    /** JVM flags for the speakers and the allocator. */
+    public Builder jvmArgs(List<String> jvmArgs) {
+      this.jvmArgs = List.copyOf(jvmArgs);
+      return this;
+    }
+
+    /** Where {@code RUN/} log directories go; default integration-tests/target/lab-logs. */
+    public Builder logRoot(Path logRoot) {
+      this.logRoot = logRoot;
+      return this;
+    }
+
+    /** Removes leftovers of dead runs, then builds the whole lab (or nothing). */
+    public Lab start() {
+      LabPreconditions.require();
+      LabRegistry.cleanupLeftovers(prefix);
+      String run = prefix + "-" + runId;
+      Path root =
+          logRoot != null
+              ? logRoot
+              : Programs.repositoryRoot().resolve("integration-tests/target/lab-logs");
+      Subnet subnet = LabRegistry.claim(run, mode);
+      Lab lab = new Lab(run, subnet, root.resolve(run), jvmArgs);
+      Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
+      try {
+        lab.build(nodes);
+        return lab;
+      } catch (RuntimeException e) {
+        lab.close();
+        throw e;
+      }
+    }
+  }
+
+  private void build(int nodeCount) {
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= nodeCount; i++) {
+      names.add("node" + i);
+    }
+    network = Network.create(run, subnet, names);
+    client =
+        new LabClient(
+            network.clientNs,
+            subnet.client(),
+            subnet.clientV6(),
+            Netns.mac(network.clientNs, Network.LAN_IFACE),
+            launcher);
+    api = ApiServer.start(subnet.gateway(), launcher.logDir().resolve("kubeconfig"));
+    for (LabNode node : network.nodes) {
+      api.seedNode(node);
+      api.seedSpeakerPod(node);
+    }
+    kubeProxy = new KubeProxy(network.nodes, launcher);
+  }
+
+  public String run() {
+    return run;
+  }
+
+  public Subnet subnet() {
+    return subnet;
+  }
+
+  public List<LabNode> nodes() {
+    return List.copyOf(network.nodes);
+  }
+
+  /** Node {@code index}, 1-based. */
+  public LabNode node(int index) {
+    return network.nodes.get(index - 1);
+  }
+
+  public Optional<LabNode> nodeByMac(String mac) {
+    return network.nodes.stream().filter(n -> n.mac().equalsIgnoreCase(mac)).findFirst();
+  }
+
+  public Optional<LabNode> nodeByName(String name) {
+    return network.nodes.stream().filter(n -> n.name().equals(name)).findFirst();
+  }
+
+  public LabClient client() {
+    return client;
+  }
+
+  public ApiServer api() {
+    return api;
+  }
+
+  public KubernetesClient kube() {
+    return api.client();
+  }
+
+  public Path kubeconfig() {
+    return api.kubeconfig();
+  }
+
+  public Path logDir() {
+    return launcher.logDir();
+  }
+
+  public String lanNetns() {
+    return network.lanNs;
+  }
+
+  /** The root namespace's interface into the LAN. */
+  public String rootLink() {
+    return network.rootLink;
+  }
+
+  public KubeProxy kubeProxy() {
+    return kubeProxy;
+  }
+
+  /** Shorthand for {@code kubeProxy().addServiceIp(ip)}. */
+  public void addServiceIp(String ip) {
+    kubeProxy.addServiceIp(ip);
+  }
+
+  /** Shorthand for {@code kubeProxy().startBackends(port)}. */
+  public List<LabProcess> startBackends(int port) {
+    return kubeProxy.startBackends(port);
+  }
+
+  /** Starts the speaker JVM inside the node's namespace, as the DaemonSet pod would run. */
+  public LabProcess startSpeaker(LabNode node, Map<String, String> extraEnv) {
+    Map<String, String> env = new LinkedHashMap<>(kubeEnv());
+    env.put("HERALDLB_NODE_NAME", node.name());
+    env.put("HERALDLB_POD_IP", node.ip());
+    env.put("HERALDLB_INTERFACES", node.iface());
+    env.putAll(extraEnv);
+    List<String> jar = List.of("-jar", Programs.speakerJar().toString());
+    return launcher.java("speaker-" + node.name(), node.netns(), env, jvmArgs, jar);
+  }
+
+  public LabProcess startSpeaker(LabNode node) {
+    return startSpeaker(node, Map.of());
+  }
+
+  /** One speaker per node. */
+  public List<LabProcess> startSpeakers() {
+    return network.nodes.stream().map(this::startSpeaker).toList();
+  }
+
+  /**
+   * Starts an allocator replica in a node's namespace (null: the root namespace). Give replicas
+   * distinct {@code name}s; extra env overrides the defaults (e.g. {@code HERALDLB_HTTP_PORT}).
+   */
+  public LabProcess startAllocator(String name, LabNode where, Map<String, String> extraEnv) {
+    Map<String, String> env = new LinkedHashMap<>(kubeEnv());
+    env.putAll(extraEnv);
+    List<String> jar = List.of("-jar", Programs.allocatorJar().toString());
+    return launcher.java(name, where == null ? null : where.netns(), env, jvmArgs, jar);
+  }
+
+  /** One allocator replica in node1's namespace. */
+  public LabProcess startAllocator() {
+    return startAllocator("allocator", node(1), Map.of());
+  }
+
+  /** Kills and restarts a process with the same command, env and log; close() stops it. */
+  public LabProcess restart(LabProcess process) {
+    return launcher.track(process.restart());
+  }
+
+  public List<LabProcess> processes() {
+    return launcher.processes();
+  }
+
+  private Map<String, String> kubeEnv() {
+    return Map.of(
+        "KUBECONFIG",
+        api.kubeconfig().toString(),
+        "HERALDLB_NAMESPACE",
+        ApiServer.HERALDLB_NAMESPACE,
+        "HERALDLB_LOG_FORMAT",
+        "text");
+  }
+
+  /** Stops every process, the API server, removes every namespace and link. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      if (kubeProxy != null) {
+        kubeProxy.stop();
+      }
+      launcher.stopAll();
+      if (api != null) {
+        api.close();
+      }
+    } finally {
+      Network.destroyRun(run);
+      LabRegistry.release(run);
+      removeShutdownHook();
+    }
+  }
+
+  private void removeShutdownHook() {
+    if (Thread.currentThread() == shutdownHook) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is exiting: the hook runs close(), which is idempotent
+    }
+  }
+
+  /** Removes namespaces and links named {@code prefix-*} whose owning process is gone. */
+  public static Set<String> cleanupLeftovers(String prefix) {
+    return LabRegistry.cleanupLeftovers(prefix);
+  }
+}

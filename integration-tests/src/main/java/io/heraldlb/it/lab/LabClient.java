@@ -1,0 +1,188 @@
+package io.heraldlb.it.lab;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The LAN client: a namespace with the real tools a user would reach a Service with. */
+public final class LabClient {
+  private static final Pattern ARPING_REPLY =
+      Pattern.compile("reply from \\S+ \\[([0-9A-Fa-f:]{17})\\]\\s+([0-9.]+)ms");
+  private static final Pattern NEIGH_MAC = Pattern.compile("lladdr ([0-9a-f:]{17})");
+
+  private final String netns;
+  private final String ip;
+  private final String ipv6;
+  private final String mac;
+  private final Launcher launcher;
+
+  LabClient(String netns, String ip, String ipv6, String mac, Launcher launcher) {
+    this.netns = netns;
+    this.ip = ip;
+    this.ipv6 = ipv6;
+    this.mac = mac;
+    this.launcher = launcher;
+  }
+
+  public String netns() {
+    return netns;
+  }
+
+  public String iface() {
+    return Network.LAN_IFACE;
+  }
+
+  public String ip() {
+    return ip;
+  }
+
+  public String ipv6() {
+    return ipv6;
+  }
+
+  public String mac() {
+    return mac;
+  }
+
+  /** Runs a command in the client namespace and returns the result (not thrown on failure). */
+  public Cmd.Result exec(Duration timeout, String... argv) {
+    return Cmd.run(List.of(Netns.exec(netns, argv)), timeout);
+  }
+
+  /** What {@code arping} saw: one entry per reply, in order. */
+  public record Arping(List<String> macs, List<Double> millis) {
+    /** The distinct MACs that answered. */
+    public List<String> distinctMacs() {
+      return macs.stream().distinct().toList();
+    }
+  }
+
+  /**
+   * {@code arping -c COUNT -w DEADLINE -I eth0 IP}: sends COUNT requests (broadcast first, then
+   * unicast to whoever answered, as iputils does) and reports every reply.
+   */
+  public Arping arping(String target, int count, Duration deadline) {
+    return arping(target, count, deadline, List.of());
+  }
+
+  /** {@code arping -b}: every request broadcast, so every host that would answer does. */
+  public Arping arpingBroadcast(String target, int count, Duration deadline) {
+    return arping(target, count, deadline, List.of("-b"));
+  }
+
+  private Arping arping(String target, int count, Duration deadline, List<String> flags) {
+    long seconds = Math.max(1, (deadline.toMillis() + 999) / 1000);
+    List<String> argv = new ArrayList<>(List.of("arping"));
+    argv.addAll(flags);
+    argv.addAll(
+        List.of(
+            "-c", Integer.toString(count), "-w", Long.toString(seconds), "-I", iface(), target));
+    Cmd.Result result = exec(deadline.plusSeconds(5), argv.toArray(String[]::new));
+    List<String> macs = new ArrayList<>();
+    List<Double> millis = new ArrayList<>();
+    Matcher m = ARPING_REPLY.matcher(result.out());
+    while (m.find()) {
+      macs.add(m.group(1).toLowerCase());
+      millis.add(Double.parseDouble(m.group(2)));
+    }
+    return new Arping(List.copyOf(macs), List.copyOf(millis));
+  }
+
+  /** The MAC of the client's neighbour entry for {@code target} ({@code ip neigh show}). */
+  public Optional<String> neighbourMac(String target) {
+    Cmd.Result result = exec(Duration.ofSeconds(5), "ip", "neigh", "show", target, "dev", iface());
+    Matcher m = NEIGH_MAC.matcher(result.out());
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
+  /** Forgets the neighbour entry, so the next packet resolves the address afresh. */
+  public void flushNeighbour(String target) {
+    exec(Duration.ofSeconds(5), "ip", "neigh", "flush", "to", target, "dev", iface());
+  }
+
+  /** {@code curl -s --max-time 1 http://IP:PORT/}: the body (a backend's node name), if any. */
+  public Optional<String> curl(String target, int port) {
+    return curl(target, port, Duration.ofSeconds(1));
+  }
+
+  public Optional<String> curl(String target, int port, Duration maxTime) {
+    String host = target.contains(":") ? "[" + target + "]" : target;
+    Cmd.Result result =
+        exec(
+            maxTime.plusSeconds(5),
+            "curl",
+            "-s",
+            "--max-time",
+            String.format("%.3f", maxTime.toMillis() / 1000.0),
+            "http://" + host + ":" + port + "/");
+    return result.ok() ? Optional.of(result.out().strip()) : Optional.empty();
+  }
+
+  /**
+   * Starts {@code tcpdump -i eth0 -w FILE} (nanosecond timestamps, unbuffered) in the background
+   * and waits until it captures. Stop it with {@link Capture#stop()}.
+   */
+  public Capture capture(String name, String filter) {
+    Path file = launcher.logDir().resolve(name + ".pcap");
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                "tcpdump",
+                "-i",
+                iface(),
+                "-n",
+                "-U",
+                "--time-stamp-precision=nano",
+                "-w",
+                file.toString()));
+    if (filter != null && !filter.isBlank()) {
+      argv.addAll(List.of(filter.split("\\s+")));
+    }
+    LabProcess tcpdump = launcher.start("tcpdump-" + name, netns, java.util.Map.of(), argv);
+    tcpdump.awaitLog("listening on", Duration.ofSeconds(10));
+    return new Capture(tcpdump, file);
+  }
+
+  /** A running capture in the client namespace. */
+  public record Capture(LabProcess tcpdump, Path file) {
+    /** SIGTERM (tcpdump flushes and exits), then returns the pcap file. */
+    public Path stop() {
+      if (tcpdump.isAlive()) {
+        tcpdump.terminate();
+        tcpdump.awaitExit(Duration.ofSeconds(10));
+      }
+      return file;
+    }
+
+    /** The capture as text: {@code tcpdump -r FILE -n -e -tt [filter]}, one line per frame. */
+    public List<String> read(String filter) {
+      List<String> argv =
+          new ArrayList<>(List.of("tcpdump", "-r", file.toString(), "-n", "-e", "-tt", "--nano"));
+      if (filter != null && !filter.isBlank()) {
+        argv.addAll(List.of(filter.split("\\s+")));
+      }
+      String out = Cmd.run(argv, Cmd.DEFAULT_TIMEOUT).orThrow().out();
+      return out.isBlank() ? List.of() : List.of(out.strip().split("\n"));
+    }
+  }
+
+  /**
+   * Sends raw Ethernet frames out of the client's LAN interface (hostile traffic: malformed or
+   * spoofed ARP/NDP); see {@link Frames} for builders. Returns once all were sent.
+   */
+  public void sendFrames(List<byte[]> frames, int repeat) {
+    List<String> args = new ArrayList<>(List.of(iface(), Integer.toString(repeat)));
+    for (byte[] frame : frames) {
+      args.add(java.util.HexFormat.of().formatHex(frame));
+    }
+    LabProcess sender = launcher.helper("frame-sender", netns, FrameSender.class, args);
+    int exit = sender.awaitExit(Duration.ofSeconds(60));
+    if (exit != 0) {
+      throw new LabException("frame sender failed (" + exit + "):\n" + sender.tail(20));
+    }
+  }
+}

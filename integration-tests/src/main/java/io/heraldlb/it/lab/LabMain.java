@@ -1,0 +1,195 @@
+package io.heraldlb.it.lab;
+
+import io.fabric8.kubernetes.api.model.Service;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The lab's command line ({@code integration-tests/lab.sh} is a thin wrapper around it).
+ *
+ * <pre>
+ *   demo [--nodes N]          build the lab, run HeraldLB, show a Service and a failover, tear down
+ *   up [--nodes N] [--bare]   build the lab and keep it (until SIGTERM/Ctrl-C or `down`)
+ *   down                      stop labs `up` left running and remove leftovers of dead runs
+ *   list                      show the labs on this machine
+ * </pre>
+ */
+public final class LabMain {
+  static final String USAGE =
+      """
+      usage: lab.sh demo [--nodes N]          build the lab, run HeraldLB on it, show a Service,
+                                              kill the announcing speaker, measure the failover
+             lab.sh up [--nodes N] [--bare]   build the lab and keep it running (--bare: no
+                                              HeraldLB processes, no examples)
+             lab.sh down                      remove labs that `up` left running, and leftovers
+             lab.sh list                      show the labs on this machine
+      """;
+
+  /**
+   * {@code kubectl get svc} columns: the lab's API server has no server-side table printing, so
+   * plain {@code kubectl get} shows only NAME and AGE.
+   */
+  static final String SVC_COLUMNS =
+      "NAME:.metadata.name,TYPE:.spec.type,CLUSTER-IP:.spec.clusterIP,"
+          + "EXTERNAL-IP:.status.loadBalancer.ingress[*].ip,PORT:.spec.ports[*].port";
+
+  private final PrintStream out;
+
+  LabMain(PrintStream out) {
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    int code;
+    try {
+      code = new LabMain(System.out).run(List.of(args));
+    } catch (LabException e) {
+      System.err.println("lab: " + e.getMessage());
+      code = 1;
+    }
+    System.exit(code);
+  }
+
+  int run(List<String> args) {
+    if (args.isEmpty()) {
+      System.err.print(USAGE);
+      return 2;
+    }
+    List<String> rest = new ArrayList<>(args.subList(1, args.size()));
+    int nodes = intOption(rest, "--nodes", 3);
+    boolean bare = rest.remove("--bare");
+    if (!rest.isEmpty()) {
+      System.err.print("unknown arguments " + rest + "\n" + USAGE);
+      return 2;
+    }
+    switch (args.get(0)) {
+      case "demo" -> demo(nodes);
+      case "up" -> up(nodes, bare);
+      case "down" -> down();
+      case "list" -> LabRegistry.owners().forEach(o -> out.println(o));
+      case "help", "--help", "-h" -> out.print(USAGE);
+      default -> {
+        System.err.print(USAGE);
+        return 2;
+      }
+    }
+    return 0;
+  }
+
+  private void demo(int nodes) {
+    Programs.allocatorJar();
+    Programs.speakerJar();
+    long start = System.nanoTime();
+    try (Lab lab = Lab.builder().nodes(nodes).start()) {
+      out.printf("lab %s up in %d ms: %s%n", lab.run(), millisSince(start), describe(lab));
+      Demo demo = new Demo(lab, out);
+      Service web = demo.deployExamples();
+      String ip = ServiceTable.ingressIps(web).get(0);
+      int port = web.getSpec().getPorts().get(0).getPort();
+      LabNode announcer = demo.showWhoAnswers(ip, port);
+      demo.failover(ip, port, announcer);
+      start = System.nanoTime();
+    }
+    out.printf("lab torn down in %d ms%n", millisSince(start));
+  }
+
+  private void up(int nodes, boolean bare) {
+    if (!bare) {
+      Programs.allocatorJar();
+      Programs.speakerJar();
+    }
+    long start = System.nanoTime();
+    Lab lab = Lab.builder().nodes(nodes).mode(LabRegistry.Mode.CLI).start();
+    out.printf("lab %s up in %d ms: %s%n", lab.run(), millisSince(start), describe(lab));
+    String ip = "EXTERNAL-IP";
+    if (!bare) {
+      try {
+        Service web = new Demo(lab, out).deployExamples();
+        ip = ServiceTable.ingressIps(web).get(0);
+      } catch (RuntimeException e) {
+        lab.close();
+        throw e;
+      }
+    }
+    String client = lab.client().netns();
+    out.printf(
+        """
+        The lab is up. From this machine (as root):
+          export KUBECONFIG=%s
+          kubectl get svc -o custom-columns=%s
+          kubectl apply --validate=false -f deploy/examples/
+          ip netns exec %s curl -s http://%s/
+          ip netns exec %s arping -c 3 -I eth0 %s
+          ip netns exec %s ip neigh
+        Nodes: %s
+        Logs: %s
+        Stop it with: sudo ./integration-tests/lab.sh down   (or Ctrl-C here)
+        lab ready
+        """,
+        lab.kubeconfig(),
+        SVC_COLUMNS,
+        client,
+        ip,
+        client,
+        ip,
+        client,
+        nodesLine(lab),
+        lab.logDir());
+    out.flush();
+    awaitShutdown();
+  }
+
+  private void down() {
+    Set<String> removed = LabRegistry.stopCliLabs(Lab.DEFAULT_PREFIX, Duration.ofSeconds(30));
+    out.println(removed.isEmpty() ? "no lab to remove" : "removed " + String.join(", ", removed));
+  }
+
+  /** Blocks until the JVM is asked to exit; the lab's shutdown hook then removes the lab. */
+  private static void awaitShutdown() {
+    CountDownLatch forever = new CountDownLatch(1);
+    try {
+      forever.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String describe(Lab lab) {
+    return String.format(
+        "LAN %s, API server %s, client %s (%s)",
+        lab.subnet().cidr(), lab.api().url(), lab.client().netns(), lab.client().ip());
+  }
+
+  private static String nodesLine(Lab lab) {
+    return String.join(
+        ", ",
+        lab.nodes().stream()
+            .map(n -> n.name() + " " + n.ip() + " " + n.mac() + " (netns " + n.netns() + ")")
+            .toList());
+  }
+
+  private static int intOption(List<String> args, String name, int fallback) {
+    int at = args.indexOf(name);
+    if (at < 0) {
+      return fallback;
+    }
+    if (at + 1 >= args.size()) {
+      throw new LabException(name + " needs a value");
+    }
+    String value = args.remove(at + 1);
+    args.remove(at);
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new LabException(name + " must be a number, was " + value);
+    }
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
+  }
+}

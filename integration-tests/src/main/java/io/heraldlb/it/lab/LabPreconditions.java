@@ -1,0 +1,60 @@
+package io.heraldlb.it.lab;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What a lab needs from the machine: root, {@code ip netns}, and the client's tools. */
+public final class LabPreconditions {
+  static final String PACKAGES = "iproute2 iputils-arping tcpdump curl libpcap0.8";
+  private static final List<String> TOOLS = List.of("ip", "arping", "curl", "tcpdump");
+
+  private LabPreconditions() {}
+
+  /** Everything missing, as sentences; empty when a lab can be built. */
+  public static List<String> missing() {
+    List<String> problems = new ArrayList<>();
+    if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
+      problems.add(
+          "the lab needs Linux network namespaces (this is " + System.getProperty("os.name") + ")");
+      return problems;
+    }
+    if (!"0".equals(Cmd.run("id", "-u").out().strip())) {
+      problems.add(
+          "the lab needs root (network namespaces, veth links, raw sockets): run as root or with sudo");
+    }
+    List<String> absent = new ArrayList<>();
+    for (String tool : TOOLS) {
+      if (!onPath(tool)) {
+        absent.add(tool);
+      }
+    }
+    if (!absent.isEmpty()) {
+      problems.add("missing tools " + absent + ": apt-get install " + PACKAGES);
+    } else if (!Cmd.run("ip", "netns", "list").ok()) {
+      problems.add(
+          "`ip netns list` fails: this kernel or container does not allow network namespaces");
+    }
+    return problems;
+  }
+
+  /** Throws with every missing thing named. */
+  public static void require() {
+    List<String> problems = missing();
+    if (!problems.isEmpty()) {
+      throw new LabException("cannot build the lab: " + String.join("; ", problems));
+    }
+  }
+
+  private static boolean onPath(String tool) {
+    for (String dir :
+        System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+      if (Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return Files.isExecutable(Path.of("/usr/sbin", tool))
+        || Files.isExecutable(Path.of("/sbin", tool));
+  }
+}

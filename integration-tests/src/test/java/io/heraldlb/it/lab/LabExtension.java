@@ -1,0 +1,60 @@
+package io.heraldlb.it.lab;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/** Builds a {@link Lab} per {@link LabTest} class, hands it to the tests, and removes it. */
+public final class LabExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+  private static final ExtensionContext.Namespace STORE =
+      ExtensionContext.Namespace.create(LabExtension.class);
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    List<String> missing = LabPreconditions.missing();
+    Assumptions.assumeTrue(
+        missing.isEmpty(), () -> "network-namespace lab skipped: " + String.join("; ", missing));
+    int nodes = context.getRequiredTestClass().getAnnotation(LabTest.class).nodes();
+    long start = System.nanoTime();
+    Lab lab = Lab.builder().nodes(nodes).start();
+    System.out.printf(
+        "lab %s up in %d ms (%d nodes, API %s, logs %s)%n",
+        lab.run(),
+        Duration.ofNanos(System.nanoTime() - start).toMillis(),
+        nodes,
+        lab.api().url(),
+        lab.logDir());
+    context.getStore(STORE).put(Lab.class, lab);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    Lab lab = context.getStore(STORE).remove(Lab.class, Lab.class);
+    if (lab != null) {
+      long start = System.nanoTime();
+      lab.close();
+      System.out.printf(
+          "lab %s down in %d ms%n",
+          lab.run(), Duration.ofNanos(System.nanoTime() - start).toMillis());
+    }
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == Lab.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    Lab lab = context.getStore(STORE).get(Lab.class, Lab.class);
+    if (lab == null) {
+      throw new LabException("no lab: is the test class annotated with @LabTest?");
+    }
+    return lab;
+  }
+}

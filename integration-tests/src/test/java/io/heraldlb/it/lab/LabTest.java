@@ -1,0 +1,23 @@
+package io.heraldlb.it.lab;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A test class that runs against one {@link Lab}, built before its first test and removed after its
+ * last. Take the lab as a parameter ({@code @BeforeAll static void init(Lab lab)} or any test
+ * method). Skipped, with the reason, where the machine cannot build a lab (not root, no {@code ip
+ * netns}, tools missing).
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Tag("lab")
+@ExtendWith(LabExtension.class)
+public @interface LabTest {
+  /** How many node namespaces. */
+  int nodes() default 3;
+}
