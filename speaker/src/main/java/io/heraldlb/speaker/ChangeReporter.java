@@ -69,7 +69,7 @@ final class ChangeReporter {
         a.ip(),
         String.join(",", a.interfaces()),
         a.services(),
-        members,
+        new java.util.TreeSet<>(members),
         failover ? " after a failover" : "");
     announcedEvents(plan, a);
   }

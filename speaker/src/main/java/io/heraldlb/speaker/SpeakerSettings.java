@@ -68,12 +68,13 @@ public record SpeakerSettings(
       errors.add(
           new ConfigError(
               "heraldlb.speaker.heartbeat-timeout",
-              timeout + " must be at least twice heartbeat-interval (" + interval + ")"));
+              ms(timeout) + " must be at least twice heartbeat-interval (" + ms(interval) + ")"));
     }
     if (!refresh.isZero() && refresh.compareTo(Duration.ofSeconds(1)) < 0) {
       errors.add(
           new ConfigError(
-              "heraldlb.speaker.gratuitous-refresh", refresh + " must be 0 (off) or at least 1s"));
+              "heraldlb.speaker.gratuitous-refresh",
+              ms(refresh) + " must be 0 (off) or at least 1s"));
     }
     if (!errors.isEmpty()) {
       return new Result.Bad(errors);
@@ -95,6 +96,10 @@ public record SpeakerSettings(
             suspect,
             refresh,
             grace));
+  }
+
+  private static String ms(Duration d) {
+    return d.toMillis() + "ms";
   }
 
   private static Duration ms(long millis) {
