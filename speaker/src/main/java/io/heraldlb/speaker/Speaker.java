@@ -241,11 +241,15 @@ final class Speaker {
     }
   }
 
+  /**
+   * Releases what the kernel or the peers would notice: capture handles, the group, the port. The
+   * informers and the API client are left to the exiting JVM: closing their watches takes seconds
+   * and only produces warnings.
+   */
   private void close() {
     loopThread.shutdownNow();
     scanThread.shutdownNow();
-    for (AutoCloseable c :
-        new AutoCloseable[] {interfaces, informers, events, membership, ops, client}) {
+    for (AutoCloseable c : new AutoCloseable[] {interfaces, membership, events, ops}) {
       try {
         if (c != null) {
           c.close();
