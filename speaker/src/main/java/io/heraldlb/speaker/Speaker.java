@@ -1,0 +1,275 @@
+package io.heraldlb.speaker;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.heraldlb.config.IpAddress;
+import io.heraldlb.config.ops.OpsServer;
+import io.heraldlb.speaker.announce.Announcer;
+import io.heraldlb.speaker.kube.KubeEvents;
+import io.heraldlb.speaker.kube.KubeFacts;
+import io.heraldlb.speaker.kube.KubeInformers;
+import io.heraldlb.speaker.membership.Membership;
+import io.heraldlb.speaker.membership.MembershipSettings;
+import io.heraldlb.speaker.metrics.SpeakerMetrics;
+import io.heraldlb.speaker.transport.InterfaceManager;
+import io.heraldlb.speaker.transport.PcapPort;
+import io.heraldlb.speaker.transport.Responder;
+import io.heraldlb.speaker.transport.SysfsInterfaces;
+import io.heraldlb.speaker.transport.Warmup;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the speaker together, runs it, and takes it down on SIGTERM without dropping an address.
+ */
+final class Speaker {
+  private static final Logger log = LoggerFactory.getLogger(Speaker.class);
+  private static final Duration TICK = Duration.ofMillis(50);
+  private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(30);
+
+  private final SpeakerSettings settings;
+  private final KubernetesClient client;
+  private final Clock clock = Clock.systemUTC();
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final SpeakerMetrics metrics = new SpeakerMetrics(registry);
+  private final ScheduledExecutorService loopThread =
+      Executors.newSingleThreadScheduledExecutor(r -> named(r, "speaker-loop"));
+  private final ScheduledExecutorService scanThread =
+      Executors.newSingleThreadScheduledExecutor(r -> named(r, "interface-scan"));
+  private final AtomicBoolean recomputePending = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile Instant lastTick = Instant.now();
+  private InterfaceManager interfaces;
+  private Announcer announcer;
+  private SpeakerLoop loop;
+  private KubeInformers informers;
+  private KubeEvents events;
+  private Membership membership;
+  private OpsServer ops;
+  private IpAddress podIp;
+
+  Speaker(SpeakerSettings settings, KubernetesClient client) {
+    this.settings = settings;
+    this.client = client;
+  }
+
+  private static Thread named(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Starts everything; returns once the speaker has joined its group. */
+  void start() throws Exception {
+    long t0 = System.nanoTime();
+    Warmup.run(20_000);
+    log.info("answer path warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    podIp = settings.podIp().orElseGet(this::nodeInternalIp);
+    ops =
+        OpsServer.start(
+            new InetSocketAddress(settings.httpPort()),
+            registry,
+            this::healthProblem,
+            this::readinessProblem);
+    log.info("serving /metrics, /healthz, /readyz on port {}", ops.port());
+
+    events = new KubeEvents(client, settings.nodeName(), clock);
+    interfaces =
+        new InterfaceManager(
+            new SysfsInterfaces(SysfsInterfaces.DEFAULT_ROOT),
+            settings.interfaces(),
+            PcapPort.factory(settings.promiscuous()),
+            link ->
+                new Responder(
+                    link,
+                    () -> announcer.table(),
+                    c -> loop.claimSeen(c),
+                    metrics.forInterface(link.name())),
+            this::signal);
+    announcer =
+        new Announcer(interfaces, clock, settings.gratuitousRefresh(), metrics::gratuitousSent);
+    informers =
+        new KubeInformers(
+            client,
+            settings.namespace(),
+            settings.configMap(),
+            settings.loadBalancerClass(),
+            this::signal);
+    membership = new Membership(membershipSettings(), List.of(), view -> signal());
+    loop =
+        new SpeakerLoop(
+            settings.nodeName(),
+            informers,
+            membership::members,
+            interfaces,
+            interfaces::wantPoolInterfaces,
+            announcer,
+            new ChangeReporter(settings.nodeName(), metrics, events),
+            metrics,
+            clock);
+
+    interfaces.rescan();
+    scanThread.scheduleWithFixedDelay(
+        interfaces::rescan,
+        settings.interfaceRescan().toMillis(),
+        settings.interfaceRescan().toMillis(),
+        TimeUnit.MILLISECONDS);
+    informers.start();
+    if (!informers.awaitSynced(SYNC_TIMEOUT)) {
+      log.warn("informers not synced after {}; going on, /readyz waits", SYNC_TIMEOUT);
+    }
+    membership.updatePeers(peers());
+    membership.join();
+    loopThread.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    signal();
+  }
+
+  private MembershipSettings membershipSettings() {
+    return new MembershipSettings(
+        settings.nodeName(),
+        podIp.toInetAddress(),
+        settings.membershipPort(),
+        settings.heartbeatInterval(),
+        settings.heartbeatTimeout(),
+        settings.suspectTimeout());
+  }
+
+  private IpAddress nodeInternalIp() {
+    Node node = client.nodes().withName(settings.nodeName()).get();
+    if (node == null) {
+      throw new StartupException(
+          "node "
+              + settings.nodeName()
+              + " (HERALDLB_NODE_NAME) does not exist in the API; set HERALDLB_POD_IP or fix the name");
+    }
+    return KubeFacts.internalIp(node)
+        .orElseThrow(
+            () ->
+                new StartupException(
+                    "node " + settings.nodeName() + " has no InternalIP; set HERALDLB_POD_IP"));
+  }
+
+  private Set<InetSocketAddress> peers() {
+    Set<InetSocketAddress> out = new java.util.HashSet<>();
+    for (IpAddress ip : informers.speakerPodIps()) {
+      out.add(new InetSocketAddress(ip.toInetAddress(), settings.membershipPort()));
+    }
+    out.add(new InetSocketAddress(podIp.toInetAddress(), settings.membershipPort()));
+    return out;
+  }
+
+  /** Asks for a recompute; many signals before it runs make one recompute. */
+  private void signal() {
+    if (recomputePending.compareAndSet(false, true)) {
+      loopThread.execute(
+          () -> {
+            recomputePending.set(false);
+            try {
+              membership.updatePeers(peers());
+            } catch (RuntimeException e) {
+              log.warn("updating speaker peers failed", e);
+            }
+            loop.recompute();
+          });
+    }
+  }
+
+  private void tick() {
+    lastTick = clock.instant();
+    loop.tick();
+  }
+
+  private String healthProblem() {
+    if (interfaces != null && interfaces.problem() != null) {
+      return interfaces.problem();
+    }
+    if (informers != null && informers.problem() != null) {
+      return informers.problem();
+    }
+    if (loop != null
+        && Duration.between(lastTick, clock.instant()).compareTo(Duration.ofSeconds(5)) > 0) {
+      return "the speaker loop has not run since " + lastTick;
+    }
+    return null;
+  }
+
+  private String readinessProblem() {
+    if (informers == null || !informers.synced()) {
+      return "informers not synced";
+    }
+    if (membership == null || !membership.joined()) {
+      return "not in the speaker group yet";
+    }
+    return healthProblem();
+  }
+
+  /** SIGTERM: leave the group, answer until successors announce or the grace passes, then stop. */
+  void shutdown() {
+    log.info("stopping: leaving the speaker group first");
+    try {
+      loopThread.submit(loop::stop).get(2, TimeUnit.SECONDS);
+      membership.leave();
+      long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
+      while (!loop.handedOver() && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(10);
+      }
+      Set<String> left = new TreeSet<>();
+      announcer.table().all().forEach(ip -> left.add(ip.toString()));
+      log.info(
+          left.isEmpty()
+              ? "every address handed over"
+              : "grace over; still announced here: " + left);
+    } catch (Exception e) {
+      log.warn("clean hand-over failed: {}", e.toString());
+    } finally {
+      close();
+      log.info("stopped");
+      stopped.countDown();
+    }
+  }
+
+  /**
+   * Releases what the kernel or the peers would notice: capture handles, the group, the port. The
+   * informers and the API client are left to the exiting JVM: closing their watches takes seconds
+   * and only produces warnings.
+   */
+  private void close() {
+    loopThread.shutdownNow();
+    scanThread.shutdownNow();
+    for (AutoCloseable c : new AutoCloseable[] {interfaces, membership, events, ops}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        log.debug("closing {}", c, e);
+      }
+    }
+  }
+
+  void awaitStopped() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** A start-up problem the operator must fix: one line, no stack trace. */
+  static final class StartupException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StartupException(String message) {
+      super(message);
+    }
+  }
+}

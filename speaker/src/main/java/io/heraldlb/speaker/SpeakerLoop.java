@@ -1,0 +1,193 @@
+package io.heraldlb.speaker;
+
+import io.heraldlb.config.IpAddress;
+import io.heraldlb.config.Pool;
+import io.heraldlb.config.PoolConfig;
+import io.heraldlb.speaker.announce.Announcer;
+import io.heraldlb.speaker.announce.Assignment;
+import io.heraldlb.speaker.announce.Change;
+import io.heraldlb.speaker.kube.ClusterSnapshot;
+import io.heraldlb.speaker.kube.ClusterSource;
+import io.heraldlb.speaker.kube.ConfigTracker;
+import io.heraldlb.speaker.kube.IpPlan;
+import io.heraldlb.speaker.kube.Planner;
+import io.heraldlb.speaker.metrics.SpeakerMetrics;
+import io.heraldlb.speaker.responder.Conflict;
+import io.heraldlb.speaker.transport.Transport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The speaker's single decision thread. Every signal (informer event, view change, interface
+ * change) coalesces into one recompute: snapshot, elect, diff, announce. Gratuitous frames and
+ * conflict confirmations run on the same thread, so the announcement state has one owner.
+ */
+final class SpeakerLoop {
+  private static final Logger log = LoggerFactory.getLogger(SpeakerLoop.class);
+
+  /** A claim from another MAC counts as a conflict only if we still announce the address then. */
+  static final Duration CONFLICT_CONFIRMATION = Duration.ofSeconds(1);
+
+  /** Random source MACs must not grow memory without bound. */
+  static final int MAX_PENDING_CONFLICTS = 1000;
+
+  private final String node;
+  private final ClusterSource source;
+  private final Supplier<Set<String>> members;
+  private final Transport transport;
+  private final Consumer<Set<String>> wantPoolInterfaces;
+  private final Announcer announcer;
+  private final ChangeReporter reporter;
+  private final SpeakerMetrics metrics;
+  private final Clock clock;
+  private final ConfigTracker config = new ConfigTracker();
+  private final Map<String, Conflict> pendingConflicts = new ConcurrentHashMap<>();
+  private final Map<String, Instant> conflictDue = new HashMap<>();
+  private Map<IpAddress, IpPlan> plans = Map.of();
+  private boolean planned;
+  private volatile boolean stopping;
+
+  SpeakerLoop(
+      String node,
+      ClusterSource source,
+      Supplier<Set<String>> members,
+      Transport transport,
+      Consumer<Set<String>> wantPoolInterfaces,
+      Announcer announcer,
+      ChangeReporter reporter,
+      SpeakerMetrics metrics,
+      Clock clock) {
+    this.node = node;
+    this.source = source;
+    this.members = members;
+    this.transport = transport;
+    this.wantPoolInterfaces = wantPoolInterfaces;
+    this.announcer = announcer;
+    this.reporter = reporter;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Recomputes the plan and applies it. Never throws. */
+  void recompute() {
+    if (stopping) {
+      return;
+    }
+    try {
+      Set<String> live = members.get();
+      metrics.members(live.size());
+      if (live.isEmpty()) {
+        return; // not joined yet: an empty group would make us drop everything we announce
+      }
+      PoolConfig pools = config.update(source.configMapData());
+      metrics.configStale(config.stale());
+      wantPoolInterfaces.accept(poolInterfaces(pools));
+      ClusterSnapshot snapshot = source.snapshot(live, pools);
+      plans = Planner.plan(snapshot);
+      apply(live);
+    } catch (RuntimeException e) {
+      log.error("recompute failed; the previous announcements stay", e);
+    }
+  }
+
+  private void apply(Set<String> live) {
+    Set<String> defaults = transport.defaultInterfaces();
+    Set<String> open = transport.links().keySet();
+    Map<IpAddress, Assignment> wanted = new HashMap<>();
+    Map<IpAddress, String> noInterface = new HashMap<>();
+    for (IpPlan plan : plans.values()) {
+      if (!plan.wonBy(node)) {
+        continue;
+      }
+      List<String> interfaces = Planner.interfaces(plan, defaults, open);
+      if (interfaces.isEmpty()) {
+        noInterface.put(plan.ip(), reporter.noInterface(plan, defaults, open));
+      } else {
+        wanted.put(plan.ip(), new Assignment(plan.ip(), plan.serviceNames(), interfaces));
+      }
+    }
+    List<Change> changes = announcer.apply(wanted);
+    announcer.tick();
+    reporter.changes(changes, plans, live, planned);
+    reporter.problems(plans, noInterface, node.equals(new TreeSet<>(live).first()));
+    planned = true;
+  }
+
+  private static Set<String> poolInterfaces(PoolConfig pools) {
+    Set<String> out = new TreeSet<>();
+    for (Pool p : pools.pools()) {
+      out.addAll(p.interfaces());
+    }
+    return out;
+  }
+
+  /** Sends due gratuitous frames and settles conflicts; runs every few tens of milliseconds. */
+  void tick() {
+    try {
+      if (!stopping) {
+        announcer.tick();
+      }
+      settleConflicts();
+    } catch (RuntimeException e) {
+      log.error("announce tick failed", e);
+    }
+  }
+
+  /**
+   * From a capture thread: another MAC claims one of our addresses. Only queued here; at most one
+   * pending claim per address and MAC, so a flood of them costs nothing.
+   */
+  void claimSeen(Conflict c) {
+    if (pendingConflicts.size() < MAX_PENDING_CONFLICTS) {
+      pendingConflicts.putIfAbsent(c.ip() + "/" + c.mac(), c);
+    }
+  }
+
+  private void settleConflicts() {
+    Instant now = clock.instant();
+    for (Map.Entry<String, Conflict> e : pendingConflicts.entrySet()) {
+      Conflict c = e.getValue();
+      if (stopping) {
+        // Leaving: the claim is our successor's gratuitous frame, so the address is handed over.
+        announcer.release(c.ip()).ifPresent(a -> log.info("handed {} over to {}", c.ip(), c.mac()));
+        pendingConflicts.remove(e.getKey());
+        continue;
+      }
+      Instant due = conflictDue.computeIfAbsent(e.getKey(), k -> now.plus(CONFLICT_CONFIRMATION));
+      if (now.isBefore(due)) {
+        continue;
+      }
+      pendingConflicts.remove(e.getKey());
+      conflictDue.remove(e.getKey());
+      if (announcer.current().containsKey(c.ip())) {
+        IpPlan plan = plans.get(c.ip());
+        reporter.conflict(
+            c.ip(),
+            c.mac().toString(),
+            c.interfaceName(),
+            plan == null ? List.of() : plan.services());
+      }
+    }
+  }
+
+  /** From now on: no recompute, no gratuitous frames; answer requests until handed over. */
+  void stop() {
+    stopping = true;
+  }
+
+  /** Whether every address has been handed over (or there was none). */
+  boolean handedOver() {
+    return announcer.table().all().isEmpty();
+  }
+}

@@ -1,0 +1,136 @@
+package io.heraldlb.speaker;
+
+import io.heraldlb.config.ConfigError;
+import io.heraldlb.config.IpAddress;
+import io.heraldlb.config.SettingsReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The speaker's settings, read and checked once at start-up.
+ *
+ * @param podIp empty: use the Node's InternalIP
+ * @param interfaces empty: automatic selection
+ */
+public record SpeakerSettings(
+    String namespace,
+    String configMap,
+    String loadBalancerClass,
+    int httpPort,
+    String nodeName,
+    Optional<IpAddress> podIp,
+    List<String> interfaces,
+    Duration interfaceRescan,
+    boolean promiscuous,
+    int membershipPort,
+    Duration heartbeatInterval,
+    Duration heartbeatTimeout,
+    Duration suspectTimeout,
+    Duration gratuitousRefresh,
+    Duration shutdownGrace) {
+
+  private static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z0-9_.:@-]{1,15}");
+  private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+
+  public SpeakerSettings {
+    interfaces = List.copyOf(interfaces);
+  }
+
+  /** The settings, or every error found, each naming its key. */
+  public sealed interface Result {
+    record Ok(SpeakerSettings settings) implements Result {}
+
+    record Bad(List<ConfigError> errors) implements Result {}
+  }
+
+  public static Result read(SettingsReader r) {
+    String namespace = r.string("namespace", SpeakerSettings::dnsName);
+    String configMap = r.string("configmap", SpeakerSettings::dnsName);
+    String lbClass = r.string("load-balancer-class", null);
+    r.oneOf("log-format", "text", "json");
+    int httpPort = r.port("speaker.http-port");
+    String node = r.string("speaker.node-name", SpeakerSettings::nodeName);
+    String podIp = r.string("speaker.pod-ip", SpeakerSettings::address);
+    List<String> interfaces = r.list("speaker.interfaces", SpeakerSettings::interfaceName);
+    Duration rescan = r.duration("speaker.interface-rescan", ms(500), Duration.ofMinutes(10));
+    boolean promiscuous = r.oneOf("speaker.promiscuous", "true", "false").equals("true");
+    int membershipPort = r.integer("speaker.membership-port", 1, 65535 - 100);
+    Duration interval = r.duration("speaker.heartbeat-interval", ms(50), Duration.ofSeconds(30));
+    Duration timeout = r.duration("speaker.heartbeat-timeout", ms(100), Duration.ofMinutes(5));
+    Duration suspect = r.duration("speaker.suspect-timeout", ms(50), Duration.ofSeconds(30));
+    Duration refresh = r.duration("speaker.gratuitous-refresh", Duration.ZERO, Duration.ofHours(1));
+    Duration grace = r.duration("speaker.shutdown-grace", Duration.ZERO, Duration.ofMinutes(1));
+    List<ConfigError> errors = new ArrayList<>(r.errors());
+    if (timeout.compareTo(interval.multipliedBy(2)) < 0) {
+      errors.add(
+          new ConfigError(
+              "heraldlb.speaker.heartbeat-timeout",
+              ms(timeout) + " must be at least twice heartbeat-interval (" + ms(interval) + ")"));
+    }
+    if (!refresh.isZero() && refresh.compareTo(Duration.ofSeconds(1)) < 0) {
+      errors.add(
+          new ConfigError(
+              "heraldlb.speaker.gratuitous-refresh",
+              ms(refresh) + " must be 0 (off) or at least 1s"));
+    }
+    if (!errors.isEmpty()) {
+      return new Result.Bad(errors);
+    }
+    return new Result.Ok(
+        new SpeakerSettings(
+            namespace,
+            configMap,
+            lbClass,
+            httpPort,
+            node,
+            podIp.isBlank() ? Optional.empty() : Optional.of(IpAddress.parse(podIp.strip())),
+            interfaces,
+            rescan,
+            promiscuous,
+            membershipPort,
+            interval,
+            timeout,
+            suspect,
+            refresh,
+            grace));
+  }
+
+  private static String ms(Duration d) {
+    return d.toMillis() + "ms";
+  }
+
+  private static Duration ms(long millis) {
+    return Duration.ofMillis(millis);
+  }
+
+  private static String nodeName(String value) {
+    if (value.isBlank()) {
+      return "is required: set HERALDLB_NODE_NAME (the DaemonSet passes spec.nodeName)";
+    }
+    return dnsName(value);
+  }
+
+  private static String dnsName(String value) {
+    return DNS_NAME.matcher(value).matches()
+        ? null
+        : "'" + value + "' is not a valid Kubernetes name (lower-case letters, digits, '-', '.')";
+  }
+
+  private static String address(String value) {
+    if (value.isBlank()) {
+      return null;
+    }
+    return IpAddress.tryParse(value.strip()) == null
+        ? "'" + value + "' is not an IPv4 or IPv6 address"
+        : null;
+  }
+
+  private static String interfaceName(String value) {
+    return INTERFACE_NAME.matcher(value).matches()
+        ? null
+        : "'" + value + "' is not a network interface name";
+  }
+}

@@ -1,0 +1,150 @@
+package io.heraldlb.speaker.announce;
+
+import io.heraldlb.config.IpAddress;
+import io.heraldlb.speaker.packet.ArpWriter;
+import io.heraldlb.speaker.packet.Ethernet;
+import io.heraldlb.speaker.packet.MacAddress;
+import io.heraldlb.speaker.packet.NdpWriter;
+import io.heraldlb.speaker.responder.AnnouncedTable;
+import io.heraldlb.speaker.transport.Transport;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The announcement state of this node: which addresses it answers for on which interfaces
+ * (published as an {@link AnnouncedTable} the capture threads read), and the gratuitous frames that
+ * tell the LAN about each newly won address. Owned by one thread; time comes from the injected
+ * clock.
+ */
+public final class Announcer {
+
+  /** Counts each gratuitous frame sent. */
+  @FunctionalInterface
+  public interface SentCounter {
+    void gratuitousSent(String interfaceName, boolean ndp);
+  }
+
+  private final Transport transport;
+  private final Clock clock;
+  private final SentCounter counter;
+  private final AnnounceSchedule schedule;
+  private final Map<IpAddress, Assignment> current = new TreeMap<>();
+  private final byte[] buffer = new byte[Math.max(ArpWriter.MAX_LENGTH, NdpWriter.MAX_LENGTH)];
+  private volatile AnnouncedTable table = AnnouncedTable.EMPTY;
+
+  public Announcer(Transport transport, Clock clock, Duration refresh, SentCounter counter) {
+    this.transport = transport;
+    this.clock = clock;
+    this.counter = counter;
+    this.schedule = new AnnounceSchedule(refresh);
+  }
+
+  /** What the capture threads answer for; safe to call from any thread. */
+  public AnnouncedTable table() {
+    return table;
+  }
+
+  public Map<IpAddress, Assignment> current() {
+    return Map.copyOf(current);
+  }
+
+  /**
+   * Makes {@code wanted} the announced set. Lost addresses stop being answered before this returns;
+   * won ones are due for gratuitous frames at once (call {@link #tick}).
+   */
+  public List<Change> apply(Map<IpAddress, Assignment> wanted) {
+    List<Change> changes = new ArrayList<>();
+    for (Assignment before : List.copyOf(current.values())) {
+      if (!wanted.containsKey(before.ip())) {
+        current.remove(before.ip());
+        schedule.lose(before.ip());
+        changes.add(new Change.Lost(before));
+      }
+    }
+    for (Assignment now : new TreeMap<>(wanted).values()) {
+      Assignment before = current.put(now.ip(), now);
+      if (before == null) {
+        schedule.win(now.ip(), clock.instant());
+        changes.add(new Change.Won(now));
+      } else if (!before.interfaces().equals(now.interfaces())) {
+        schedule.lose(now.ip());
+        schedule.win(now.ip(), clock.instant());
+        changes.add(new Change.Moved(before, now));
+      }
+    }
+    if (!changes.isEmpty()) {
+      publish();
+    }
+    return changes;
+  }
+
+  /** Stops answering for {@code ip} without a new plan: a successor has taken it over. */
+  public Optional<Assignment> release(IpAddress ip) {
+    Assignment before = current.remove(ip);
+    if (before != null) {
+      schedule.lose(ip);
+      publish();
+    }
+    return Optional.ofNullable(before);
+  }
+
+  /** Sends the gratuitous frames that are due. */
+  public void tick() {
+    for (IpAddress ip : schedule.due(clock.instant())) {
+      Assignment a = current.get(ip);
+      if (a != null) {
+        announce(a);
+      }
+    }
+  }
+
+  /** When {@link #tick} next has work, if ever. */
+  public Optional<java.time.Instant> nextDue() {
+    return schedule.nextDue();
+  }
+
+  private void announce(Assignment a) {
+    Map<String, MacAddress> links = transport.links();
+    for (String name : a.interfaces()) {
+      MacAddress mac = links.get(name);
+      if (mac == null) {
+        continue; // closed since the plan was made; the next plan moves the address
+      }
+      if (a.ip().isV4()) {
+        send(
+            name,
+            ArpWriter.writeGratuitous(
+                buffer, ArpWriter.GratuitousForm.REQUEST, mac, a.ip(), Ethernet.NO_VLAN),
+            false);
+        send(
+            name,
+            ArpWriter.writeGratuitous(
+                buffer, ArpWriter.GratuitousForm.REPLY, mac, a.ip(), Ethernet.NO_VLAN),
+            false);
+      } else {
+        send(
+            name,
+            NdpWriter.writeUnsolicitedAdvertisement(buffer, mac, a.ip(), Ethernet.NO_VLAN),
+            true);
+      }
+    }
+  }
+
+  private void send(String name, int length, boolean ndp) {
+    if (transport.send(name, buffer, length)) {
+      counter.gratuitousSent(name, ndp);
+    }
+  }
+
+  private void publish() {
+    Map<IpAddress, List<String>> by = new HashMap<>();
+    current.forEach((ip, a) -> by.put(ip, a.interfaces()));
+    table = AnnouncedTable.of(by);
+  }
+}

@@ -1,0 +1,139 @@
+package io.heraldlb.speaker.kube;
+
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.heraldlb.config.IpAddress;
+import io.heraldlb.speaker.election.NodeFacts;
+import io.heraldlb.speaker.election.TrafficPolicy;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Turns Kubernetes objects into the plain records the planner works on. The only fabric8 edge. */
+public final class KubeFacts {
+  private KubeFacts() {}
+
+  public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  /**
+   * The Service as the speaker sees it, or empty when it is not ours to announce: not a
+   * LoadBalancer, another class, or no address yet.
+   *
+   * @param lbClass the class we handle; empty: only Services without a class
+   */
+  public static Optional<ServiceInfo> service(Service svc, String lbClass) {
+    if (svc.getSpec() == null || !"LoadBalancer".equals(svc.getSpec().getType())) {
+      return Optional.empty();
+    }
+    String cls = svc.getSpec().getLoadBalancerClass();
+    boolean ours = lbClass.isEmpty() ? cls == null || cls.isEmpty() : lbClass.equals(cls);
+    if (!ours) {
+      return Optional.empty();
+    }
+    List<IpAddress> ips = ingressIps(svc);
+    if (ips.isEmpty()) {
+      return Optional.empty();
+    }
+    TrafficPolicy policy =
+        "Local".equals(svc.getSpec().getExternalTrafficPolicy())
+            ? TrafficPolicy.LOCAL
+            : TrafficPolicy.CLUSTER;
+    return Optional.of(
+        new ServiceInfo(
+            svc.getMetadata().getNamespace(),
+            svc.getMetadata().getName(),
+            svc.getMetadata().getUid(),
+            ips,
+            policy));
+  }
+
+  private static List<IpAddress> ingressIps(Service svc) {
+    List<IpAddress> out = new ArrayList<>();
+    if (svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null) {
+      return out;
+    }
+    List<LoadBalancerIngress> ingress = svc.getStatus().getLoadBalancer().getIngress();
+    if (ingress != null) {
+      for (LoadBalancerIngress i : ingress) {
+        IpAddress ip = i.getIp() == null ? null : IpAddress.tryParse(i.getIp());
+        if (ip != null && !out.contains(ip)) {
+          out.add(ip);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** {@code namespace/service} an EndpointSlice belongs to, if labelled. */
+  public static Optional<String> serviceKey(EndpointSlice slice) {
+    Map<String, String> labels = slice.getMetadata().getLabels();
+    String svc = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+    return svc == null
+        ? Optional.empty()
+        : Optional.of(slice.getMetadata().getNamespace() + "/" + svc);
+  }
+
+  /** Nodes with a ready or serving endpoint in the slice. */
+  public static Set<String> endpointNodes(EndpointSlice slice) {
+    Set<String> nodes = new HashSet<>();
+    if (slice.getEndpoints() == null) {
+      return nodes;
+    }
+    for (Endpoint e : slice.getEndpoints()) {
+      if (e.getNodeName() != null && readyOrServing(e.getConditions())) {
+        nodes.add(e.getNodeName());
+      }
+    }
+    return nodes;
+  }
+
+  /**
+   * A missing {@code ready} means ready (the API's rule); {@code serving} covers terminating pods.
+   */
+  static boolean readyOrServing(EndpointConditions c) {
+    return c == null
+        || c.getReady() == null
+        || Boolean.TRUE.equals(c.getReady())
+        || Boolean.TRUE.equals(c.getServing());
+  }
+
+  public static NodeFacts node(Node node) {
+    Map<String, String> labels = node.getMetadata().getLabels();
+    boolean unavailable = false;
+    if (node.getStatus() != null && node.getStatus().getConditions() != null) {
+      for (NodeCondition c : node.getStatus().getConditions()) {
+        unavailable |= "NetworkUnavailable".equals(c.getType()) && "True".equals(c.getStatus());
+      }
+    }
+    return new NodeFacts(
+        node.getMetadata().getName(), labels == null ? Map.of() : labels, unavailable);
+  }
+
+  public static Optional<IpAddress> internalIp(Node node) {
+    if (node.getStatus() == null || node.getStatus().getAddresses() == null) {
+      return Optional.empty();
+    }
+    for (NodeAddress a : node.getStatus().getAddresses()) {
+      if ("InternalIP".equals(a.getType()) && IpAddress.tryParse(a.getAddress()) != null) {
+        return Optional.of(IpAddress.parse(a.getAddress()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A speaker pod's address, once it has one. */
+  public static Optional<IpAddress> podIp(Pod pod) {
+    String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+    return ip == null ? Optional.empty() : Optional.ofNullable(IpAddress.tryParse(ip));
+  }
+}

@@ -1,0 +1,197 @@
+package io.heraldlb.speaker.kube;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.heraldlb.config.IpAddress;
+import io.heraldlb.config.PoolConfig;
+import io.heraldlb.speaker.election.NodeFacts;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches what announcing depends on: Services, EndpointSlices, Nodes, the pool ConfigMap and the
+ * speaker pods. Handlers only call {@code onChange} (which must not block); the recompute loop
+ * reads the caches through {@link #snapshot}.
+ */
+public final class KubeInformers implements ClusterSource, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KubeInformers.class);
+
+  public static final String SPEAKER_LABEL = "app.kubernetes.io/name";
+  public static final String SPEAKER_LABEL_VALUE = "heraldlb-speaker";
+  private static final long RESYNC_MS = Duration.ofMinutes(10).toMillis();
+
+  private final String lbClass;
+  private final Map<String, SharedIndexInformer<? extends HasMetadata>> informers =
+      new LinkedHashMap<>();
+  private final SharedIndexInformer<Service> services;
+  private final SharedIndexInformer<EndpointSlice> slices;
+  private final SharedIndexInformer<Node> nodes;
+  private final SharedIndexInformer<ConfigMap> configMap;
+  private final SharedIndexInformer<Pod> pods;
+
+  public KubeInformers(
+      KubernetesClient client,
+      String namespace,
+      String configMapName,
+      String lbClass,
+      Runnable onChange) {
+    this.lbClass = lbClass;
+    services =
+        add("services", client.services().inAnyNamespace().runnableInformer(RESYNC_MS), onChange);
+    slices =
+        add(
+            "endpointslices",
+            client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(RESYNC_MS),
+            onChange);
+    nodes = add("nodes", client.nodes().runnableInformer(RESYNC_MS), onChange);
+    configMap =
+        add(
+            "configmap",
+            client
+                .configMaps()
+                .inNamespace(namespace)
+                .withName(configMapName)
+                .runnableInformer(RESYNC_MS),
+            onChange);
+    pods =
+        add(
+            "speaker pods",
+            client
+                .pods()
+                .inNamespace(namespace)
+                .withLabel(SPEAKER_LABEL, SPEAKER_LABEL_VALUE)
+                .runnableInformer(RESYNC_MS),
+            onChange);
+  }
+
+  private <T extends HasMetadata> SharedIndexInformer<T> add(
+      String name, SharedIndexInformer<T> informer, Runnable onChange) {
+    informer.addEventHandler(
+        new ResourceEventHandler<T>() {
+          @Override
+          public void onAdd(T obj) {
+            onChange.run();
+          }
+
+          @Override
+          public void onUpdate(T oldObj, T newObj) {
+            onChange.run();
+          }
+
+          @Override
+          public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+            onChange.run();
+          }
+        });
+    informer.exceptionHandler(
+        (started, t) -> {
+          log.warn("watch of {} failed, retrying: {}", name, t.toString());
+          return true;
+        });
+    informers.put(name, informer);
+    return informer;
+  }
+
+  /** Starts every informer without waiting; {@link #awaitSynced} waits. */
+  public void start() {
+    informers.values().forEach(SharedIndexInformer::start);
+  }
+
+  /** Waits until every cache holds the first list; false on timeout. */
+  public boolean awaitSynced(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!synced()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+    return true;
+  }
+
+  public boolean synced() {
+    return informers.values().stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  /** Null while every informer runs; otherwise which stopped. */
+  public String problem() {
+    List<String> stopped = new ArrayList<>();
+    informers.forEach(
+        (name, i) -> {
+          if (!i.isRunning()) {
+            stopped.add(name);
+          }
+        });
+    return stopped.isEmpty() ? null : "informers stopped: " + stopped;
+  }
+
+  @Override
+  public Map<String, String> configMapData() {
+    List<ConfigMap> list = configMap.getStore().list();
+    if (list.isEmpty()) {
+      return null;
+    }
+    Map<String, String> data = list.get(0).getData();
+    return data == null ? Map.of() : data;
+  }
+
+  @Override
+  public ClusterSnapshot snapshot(Set<String> members, PoolConfig config) {
+    List<ServiceInfo> svcs = new ArrayList<>();
+    for (Service s : services.getStore().list()) {
+      KubeFacts.service(s, lbClass).ifPresent(svcs::add);
+    }
+    Map<String, Set<String>> endpoints = new HashMap<>();
+    for (EndpointSlice slice : slices.getStore().list()) {
+      Optional<String> key = KubeFacts.serviceKey(slice);
+      key.ifPresent(
+          k ->
+              endpoints
+                  .computeIfAbsent(k, x -> new HashSet<>())
+                  .addAll(KubeFacts.endpointNodes(slice)));
+    }
+    Map<String, NodeFacts> nodeFacts = new HashMap<>();
+    for (Node n : nodes.getStore().list()) {
+      nodeFacts.put(n.getMetadata().getName(), KubeFacts.node(n));
+    }
+    return new ClusterSnapshot(svcs, endpoints, nodeFacts, config, members);
+  }
+
+  /** Addresses of the speaker pods that have one, sorted. */
+  public Set<IpAddress> speakerPodIps() {
+    Set<IpAddress> out = new TreeSet<>();
+    for (Pod p : pods.getStore().list()) {
+      KubeFacts.podIp(p).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    for (SharedIndexInformer<? extends HasMetadata> i : informers.values()) {
+      try {
+        i.stop();
+      } catch (RuntimeException e) {
+        log.debug("stopping an informer", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.heraldlb.speaker.kube;
+
+import io.heraldlb.config.IpAddress;
+import io.heraldlb.config.LabelSelector;
+import io.heraldlb.config.Pool;
+import io.heraldlb.speaker.election.ClusterFacts;
+import io.heraldlb.speaker.election.Election;
+import io.heraldlb.speaker.election.ServiceFacts;
+import io.heraldlb.speaker.election.TrafficPolicy;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Runs the election for every announced address of a snapshot. Pure: the same snapshot gives the
+ * same plans on every node, which is what keeps exactly one node answering.
+ */
+public final class Planner {
+  private Planner() {}
+
+  /** Plans for every address in use, in address order. */
+  public static Map<IpAddress, IpPlan> plan(ClusterSnapshot s) {
+    Map<IpAddress, List<ServiceInfo>> byIp = new TreeMap<>();
+    for (ServiceInfo svc : s.services()) {
+      for (IpAddress ip : new HashSet<>(svc.ips())) {
+        byIp.computeIfAbsent(ip, k -> new ArrayList<>()).add(svc);
+      }
+    }
+    Election election = new Election(new ClusterFacts(s.members(), s.nodes()));
+    Map<IpAddress, IpPlan> out = new TreeMap<>();
+    byIp.forEach(
+        (ip, services) -> {
+          services.sort(Comparator.comparing(ServiceInfo::key));
+          Optional<Pool> pool = s.config().poolOf(ip);
+          LabelSelector selector = pool.map(Pool::nodeSelector).orElse(LabelSelector.EVERYTHING);
+          out.put(
+              ip,
+              new IpPlan(
+                  ip,
+                  services,
+                  pool.map(Pool::name),
+                  pool.map(Pool::interfaces).orElse(List.of()),
+                  election.elect(ip, facts(services, s.endpointNodes()), selector)));
+        });
+    return out;
+  }
+
+  /**
+   * Services may share an address only with the same traffic policy (and, for Local, the same
+   * pods), so the union of their endpoint nodes is the honest answer even if that rule was bent.
+   */
+  static ServiceFacts facts(List<ServiceInfo> services, Map<String, Set<String>> endpointNodes) {
+    Set<String> nodes = new HashSet<>();
+    boolean local = false;
+    for (ServiceInfo svc : services) {
+      if (svc.policy() == TrafficPolicy.LOCAL) {
+        local = true;
+        nodes.addAll(endpointNodes.getOrDefault(svc.key(), Set.of()));
+      }
+    }
+    return local ? ServiceFacts.local(nodes) : ServiceFacts.cluster();
+  }
+
+  /** Interfaces for an address this node won: the pool's, else the defaults; only open ones. */
+  public static List<String> interfaces(
+      IpPlan plan, Set<String> defaults, Set<String> openInterfaces) {
+    List<String> wanted =
+        plan.poolInterfaces().isEmpty() ? List.copyOf(defaults) : plan.poolInterfaces();
+    return wanted.stream().filter(openInterfaces::contains).sorted().toList();
+  }
+}

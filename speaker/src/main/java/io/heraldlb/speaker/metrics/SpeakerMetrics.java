@@ -1,0 +1,164 @@
+package io.heraldlb.speaker.metrics;
+
+import io.heraldlb.speaker.election.NoWinnerReason;
+import io.heraldlb.speaker.responder.DropReason;
+import io.heraldlb.speaker.transport.ResponderCounters;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Every metric the speaker exports, all prefixed {@code heraldlb_}. */
+public final class SpeakerMetrics {
+  private final Counter requests;
+  private final Counter replies;
+  private final Counter sendErrors;
+  private final Counter gratuitous;
+  private final Counter drops;
+  private final Counter conflicts;
+  private final Counter failovers;
+  private final Gauge announced;
+  private final Gauge unannounced;
+  private final Gauge members;
+  private final Gauge configStale;
+
+  public SpeakerMetrics(PrometheusRegistry registry) {
+    requests =
+        counter(
+            registry,
+            "heraldlb_requests_received",
+            "ARP requests and neighbor solicitations seen",
+            "protocol",
+            "interface");
+    replies =
+        counter(
+            registry,
+            "heraldlb_replies_sent",
+            "ARP replies and neighbor advertisements sent",
+            "protocol",
+            "interface");
+    sendErrors =
+        counter(registry, "heraldlb_send_errors", "Frames that could not be sent", "interface");
+    gratuitous =
+        counter(
+            registry,
+            "heraldlb_gratuitous_sent",
+            "Gratuitous ARP and unsolicited NA frames sent",
+            "protocol",
+            "interface");
+    drops =
+        counter(
+            registry,
+            "heraldlb_frames_dropped",
+            "Captured frames not answered, by reason",
+            "reason");
+    conflicts =
+        counter(
+            registry,
+            "heraldlb_ip_conflicts",
+            "Another MAC claimed an address this node announces");
+    failovers =
+        counter(registry, "heraldlb_failovers", "Addresses this node won after its first plan");
+    announced =
+        Gauge.builder()
+            .name("heraldlb_announced")
+            .help("1 for each address this node announces")
+            .labelNames("ip", "service", "node")
+            .register(registry);
+    unannounced =
+        Gauge.builder()
+            .name("heraldlb_unannounced_ips")
+            .help("Addresses no node may announce, by the rule that removed the last candidate")
+            .labelNames("reason")
+            .register(registry);
+    members =
+        Gauge.builder()
+            .name("heraldlb_group_members")
+            .help("Live speakers in the group")
+            .register(registry);
+    configStale =
+        Gauge.builder()
+            .name("heraldlb_config_stale")
+            .help("1 while the pool ConfigMap is invalid and the last good one is used")
+            .register(registry);
+    for (NoWinnerReason r : NoWinnerReason.values()) {
+      unannounced.labelValues(r.name().toLowerCase(java.util.Locale.ROOT)).set(0);
+    }
+  }
+
+  private static Counter counter(PrometheusRegistry r, String name, String help, String... labels) {
+    return Counter.builder().name(name).help(help).labelNames(labels).register(r);
+  }
+
+  /** Counters for one interface's capture thread, resolved once so counting is cheap. */
+  public ResponderCounters forInterface(String name) {
+    CounterDataPoint arpIn = requests.labelValues("arp", name);
+    CounterDataPoint ndpIn = requests.labelValues("ndp", name);
+    CounterDataPoint arpOut = replies.labelValues("arp", name);
+    CounterDataPoint ndpOut = replies.labelValues("ndp", name);
+    CounterDataPoint failed = sendErrors.labelValues(name);
+    Map<DropReason, CounterDataPoint> dropped = new EnumMap<>(DropReason.class);
+    for (DropReason r : DropReason.values()) {
+      dropped.put(r, drops.labelValues(r.name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    return new ResponderCounters() {
+      @Override
+      public void requestReceived(boolean ndp) {
+        (ndp ? ndpIn : arpIn).inc();
+      }
+
+      @Override
+      public void replySent(boolean ndp) {
+        (ndp ? ndpOut : arpOut).inc();
+      }
+
+      @Override
+      public void sendFailed() {
+        failed.inc();
+      }
+
+      @Override
+      public void dropped(DropReason reason) {
+        dropped.get(reason).inc();
+      }
+    };
+  }
+
+  public void gratuitousSent(String interfaceName, boolean ndp) {
+    gratuitous.labelValues(ndp ? "ndp" : "arp", interfaceName).inc();
+  }
+
+  public void conflict() {
+    conflicts.inc();
+  }
+
+  public void failover() {
+    failovers.inc();
+  }
+
+  public void announced(String ip, String services, String node, boolean on) {
+    if (on) {
+      announced.labelValues(ip, services, node).set(1);
+    } else {
+      announced.remove(ip, services, node);
+    }
+  }
+
+  public void unannounced(Map<NoWinnerReason, Integer> counts) {
+    for (NoWinnerReason r : NoWinnerReason.values()) {
+      unannounced
+          .labelValues(r.name().toLowerCase(java.util.Locale.ROOT))
+          .set(counts.getOrDefault(r, 0));
+    }
+  }
+
+  public void members(int count) {
+    members.set(count);
+  }
+
+  public void configStale(boolean stale) {
+    configStale.set(stale ? 1 : 0);
+  }
+}

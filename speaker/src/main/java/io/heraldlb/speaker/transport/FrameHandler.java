@@ -1,0 +1,10 @@
+package io.heraldlb.speaker.transport;
+
+/** Receives each captured frame, on the capture thread of the port it arrived on. */
+@FunctionalInterface
+public interface FrameHandler {
+  /**
+   * @param frame valid only during the call
+   */
+  void onFrame(byte[] frame, int length, Port from);
+}

@@ -1,0 +1,164 @@
+package io.heraldlb.speaker.transport;
+
+import io.heraldlb.speaker.packet.MacAddress;
+import io.heraldlb.speaker.responder.Link;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one {@link Port} open per selected interface: each {@link #rescan} opens the new ones,
+ * closes those gone, down or changed, and reopens broken ones. Sending goes through the same map,
+ * so the announcer never holds a closed handle for long.
+ */
+public final class InterfaceManager implements Transport, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(InterfaceManager.class);
+
+  private final Supplier<List<NetInterface>> source;
+  private final List<String> override;
+  private final PortFactory factory;
+  private final Function<Link, FrameHandler> handlers;
+  private final Runnable onChange;
+  private final Map<String, Port> ports = new ConcurrentHashMap<>();
+  private final Map<String, String> openFailures = new ConcurrentHashMap<>();
+  private volatile Set<String> poolInterfaces = Set.of();
+  private volatile Set<String> defaults = Set.of();
+  private volatile Set<String> missing = Set.of();
+
+  /**
+   * @param override interfaces named by the operator; empty: automatic selection
+   * @param handlers the frame handler for each newly opened interface
+   * @param onChange told (on the rescanning thread) whenever the open set changed
+   */
+  public InterfaceManager(
+      Supplier<List<NetInterface>> source,
+      List<String> override,
+      PortFactory factory,
+      Function<Link, FrameHandler> handlers,
+      Runnable onChange) {
+    this.source = source;
+    this.override = List.copyOf(override);
+    this.factory = factory;
+    this.handlers = handlers;
+    this.onChange = onChange;
+  }
+
+  /** Interfaces named by pools; opened on the next rescan. */
+  public void wantPoolInterfaces(Set<String> names) {
+    poolInterfaces = Set.copyOf(names);
+  }
+
+  /** Brings the open handles in line with the interfaces present now. Never throws. */
+  public synchronized void rescan() {
+    try {
+      InterfaceSelector.Selection sel =
+          InterfaceSelector.select(source.get(), override, poolInterfaces);
+      boolean changed = closeStale(sel.open());
+      changed |= openMissing(sel.open());
+      if (!sel.missing().equals(missing)) {
+        if (!sel.missing().isEmpty()) {
+          log.warn("interfaces asked for by name are absent or unusable: {}", sel.missing());
+        }
+        missing = sel.missing();
+      }
+      if (!sel.defaults().equals(defaults)) {
+        defaults = sel.defaults();
+        changed = true;
+      }
+      if (changed) {
+        log.info(
+            "answering ARP/NDP on {} (default for pools without interfaces: {})",
+            new TreeMap<>(links()).keySet(),
+            defaults);
+        onChange.run();
+      }
+    } catch (RuntimeException e) {
+      log.error("interface scan failed", e);
+    }
+  }
+
+  private boolean closeStale(Map<String, NetInterface> wanted) {
+    boolean changed = false;
+    for (Map.Entry<String, Port> e : Map.copyOf(ports).entrySet()) {
+      NetInterface now = wanted.get(e.getKey());
+      Port port = e.getValue();
+      String why =
+          now == null
+              ? "no longer selected or gone"
+              : !now.mac().equals(port.link().mac()) ? "its MAC changed" : port.problem();
+      if (why != null) {
+        log.info("closing capture on {}: {}", e.getKey(), why);
+        ports.remove(e.getKey());
+        port.close();
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  private boolean openMissing(Map<String, NetInterface> wanted) {
+    boolean changed = false;
+    for (NetInterface nif : wanted.values()) {
+      if (ports.containsKey(nif.name())) {
+        continue;
+      }
+      try {
+        Link link = new Link(nif.name(), nif.mac());
+        ports.put(nif.name(), factory.open(nif, handlers.apply(link)));
+        openFailures.remove(nif.name());
+        log.info("capturing ARP/NDP on {} ({})", nif.name(), nif.mac());
+        changed = true;
+      } catch (IOException | RuntimeException e) {
+        if (openFailures.put(nif.name(), String.valueOf(e.getMessage())) == null) {
+          log.error("cannot capture on {}: {}", nif.name(), e.getMessage());
+        }
+      }
+    }
+    return changed;
+  }
+
+  @Override
+  public Map<String, MacAddress> links() {
+    Map<String, MacAddress> out = new TreeMap<>();
+    ports.forEach((name, port) -> out.put(name, port.link().mac()));
+    return out;
+  }
+
+  @Override
+  public Set<String> defaultInterfaces() {
+    return defaults;
+  }
+
+  @Override
+  public boolean send(String interfaceName, byte[] frame, int length) {
+    Port port = ports.get(interfaceName);
+    return port != null && port.send(frame, length);
+  }
+
+  /** Null when every selected interface captures; otherwise what is wrong, for /healthz. */
+  public String problem() {
+    for (Port port : ports.values()) {
+      String p = port.problem();
+      if (p != null) {
+        return p;
+      }
+    }
+    if (!openFailures.isEmpty()) {
+      return "cannot capture on " + new TreeMap<>(openFailures);
+    }
+    return null;
+  }
+
+  @Override
+  public synchronized void close() {
+    ports.values().forEach(Port::close);
+    ports.clear();
+  }
+}

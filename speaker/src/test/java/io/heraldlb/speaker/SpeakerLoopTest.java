@@ -1,0 +1,204 @@
+package io.heraldlb.speaker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heraldlb.config.IpAddress;
+import io.heraldlb.config.PoolConfig;
+import io.heraldlb.speaker.announce.Announcer;
+import io.heraldlb.speaker.election.NodeFacts;
+import io.heraldlb.speaker.election.TrafficPolicy;
+import io.heraldlb.speaker.kube.ClusterSnapshot;
+import io.heraldlb.speaker.kube.ClusterSource;
+import io.heraldlb.speaker.kube.EventSink;
+import io.heraldlb.speaker.kube.ServiceInfo;
+import io.heraldlb.speaker.metrics.SpeakerMetrics;
+import io.heraldlb.speaker.packet.MacAddress;
+import io.heraldlb.speaker.responder.Conflict;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class SpeakerLoopTest {
+  static final IpAddress VIP = IpAddress.parse("192.168.1.240");
+  static final MacAddress STRANGER = MacAddress.parse("02:00:00:00:00:99");
+
+  /** Events as "reason: message". */
+  final List<String> events = new ArrayList<>();
+
+  final EventSink sink = (svc, warning, reason, message) -> events.add(reason + ": " + message);
+  final MutableClock clock = new MutableClock();
+  final FakeTransport transport = new FakeTransport().with("eth0", "02:00:00:00:00:01");
+  final Announcer announcer =
+      new Announcer(transport, clock, Duration.ofSeconds(30), (n, ndp) -> {});
+  final Set<String> members = new TreeSet<>();
+  final List<ServiceInfo> services = new ArrayList<>();
+  final ClusterSource source =
+      new ClusterSource() {
+        @Override
+        public Map<String, String> configMapData() {
+          return null;
+        }
+
+        @Override
+        public ClusterSnapshot snapshot(Set<String> live, PoolConfig config) {
+          Map<String, NodeFacts> nodes =
+              Map.of(
+                  "a", new NodeFacts("a", Map.of(), false),
+                  "b", new NodeFacts("b", Map.of(), false));
+          return new ClusterSnapshot(services, Map.of(), nodes, config, live);
+        }
+      };
+
+  SpeakerLoop loopFor(String node) {
+    SpeakerMetrics metrics = new SpeakerMetrics(new PrometheusRegistry());
+    return new SpeakerLoop(
+        node,
+        source,
+        () -> Set.copyOf(members),
+        transport,
+        names -> {},
+        announcer,
+        new ChangeReporter(node, metrics, sink),
+        metrics,
+        clock);
+  }
+
+  /** Which of a and b wins VIP alone, by the election's hash. */
+  static String winnerOfTwo() {
+    return java.util.Arrays.compareUnsigned(
+                io.heraldlb.speaker.election.Election.rank("a", VIP),
+                io.heraldlb.speaker.election.Election.rank("b", VIP))
+            < 0
+        ? "a"
+        : "b";
+  }
+
+  @Test
+  void theElectedNodeAnnouncesAtOnceAndSaysSoOnTheService() {
+    String winner = winnerOfTwo();
+    SpeakerLoop loop = loopFor(winner);
+    members.addAll(Set.of("a", "b"));
+    services.add(new ServiceInfo("default", "web", "u", List.of(VIP), TrafficPolicy.CLUSTER));
+    loop.recompute();
+    assertEquals(Set.of(VIP), announcer.table().on("eth0"));
+    assertEquals(2, transport.sent.size());
+    assertEquals(
+        List.of(
+            "AnnouncedFromNode: announcing 192.168.1.240 from node "
+                + winner
+                + " on interfaces eth0"),
+        events);
+  }
+
+  @Test
+  void theOtherNodeStaysSilentAndTakesOverWhenTheWinnerLeaves() {
+    String winner = winnerOfTwo();
+    SpeakerLoop loop = loopFor(winner.equals("a") ? "b" : "a");
+    members.addAll(Set.of("a", "b"));
+    services.add(new ServiceInfo("default", "web", "u", List.of(VIP), TrafficPolicy.CLUSTER));
+    loop.recompute();
+    assertEquals(Set.of(), announcer.table().all());
+    members.remove(winner);
+    loop.recompute();
+    assertEquals(Set.of(VIP), announcer.table().all());
+  }
+
+  @Test
+  void nothingIsDroppedBeforeTheGroupHasBeenJoined() {
+    SpeakerLoop loop = loopFor("a");
+    members.add("a");
+    services.add(new ServiceInfo("default", "web", "u", List.of(VIP), TrafficPolicy.CLUSTER));
+    loop.recompute();
+    members.clear();
+    loop.recompute();
+    assertEquals(Set.of(VIP), announcer.table().all());
+  }
+
+  @Test
+  void aLocalServiceWithoutEndpointsIsReportedByOneSpeakerOnly() {
+    members.addAll(Set.of("a", "b"));
+    services.add(new ServiceInfo("default", "web", "u", List.of(VIP), TrafficPolicy.LOCAL));
+    loopFor("b").recompute();
+    assertEquals(List.of(), events);
+    loopFor("a").recompute();
+    assertEquals(1, events.size());
+    assertTrue(
+        events.get(0).startsWith("AnnounceFailed: no node has a ready endpoint"), events.get(0));
+  }
+
+  @Test
+  void aWinnerWithoutAUsableInterfaceSaysSo() {
+    transport.links.clear();
+    members.add("a");
+    services.add(new ServiceInfo("default", "web", "u", List.of(VIP), TrafficPolicy.CLUSTER));
+    loopFor("a").recompute();
+    assertEquals(Set.of(), announcer.table().all());
+    assertTrue(
+        events.get(0).startsWith("AnnounceFailed: node a won 192.168.1.240 but has none"),
+        events.get(0));
+  }
+
+  @Test
+  void anotherMacClaimingOurAddressIsAConflictOnlyIfItLastsASecond() {
+    SpeakerLoop loop = loopFor("a");
+    members.add("a");
+    services.add(new ServiceInfo("default", "web", "u", List.of(VIP), TrafficPolicy.CLUSTER));
+    loop.recompute();
+    events.clear();
+    loop.claimSeen(new Conflict(VIP, STRANGER, "eth0"));
+    loop.claimSeen(new Conflict(VIP, STRANGER, "eth0"));
+    loop.tick();
+    assertEquals(List.of(), events);
+    clock.advance(Duration.ofMillis(1100));
+    loop.tick();
+    assertEquals(1, events.size());
+    assertTrue(
+        events
+            .get(0)
+            .startsWith(
+                "IPConflict: IP conflict: 02:00:00:00:00:99 on eth0 also claims 192.168.1.240"));
+  }
+
+  @Test
+  void aClaimForAnAddressWeLostMeanwhileIsNoConflict() {
+    SpeakerLoop loop = loopFor("a");
+    members.add("a");
+    services.add(new ServiceInfo("default", "web", "u", List.of(VIP), TrafficPolicy.CLUSTER));
+    loop.recompute();
+    events.clear();
+    loop.claimSeen(new Conflict(VIP, STRANGER, "eth0"));
+    loop.tick();
+    services.clear();
+    loop.recompute();
+    clock.advance(Duration.ofSeconds(2));
+    loop.tick();
+    assertEquals(List.of(), events);
+  }
+
+  @Test
+  void whileStoppingAClaimIsTheSuccessorAndTheAddressIsHandedOver() {
+    SpeakerLoop loop = loopFor("a");
+    members.add("a");
+    services.add(new ServiceInfo("default", "web", "u", List.of(VIP), TrafficPolicy.CLUSTER));
+    loop.recompute();
+    loop.stop();
+    members.clear();
+    members.add("b");
+    loop.recompute(); // ignored: a stopping speaker keeps what it has until handed over
+    assertEquals(Set.of(VIP), announcer.table().all());
+    int sent = transport.sent.size();
+    clock.advance(Duration.ofSeconds(2));
+    loop.tick();
+    assertEquals(sent, transport.sent.size(), "no gratuitous frames while stopping");
+    loop.claimSeen(new Conflict(VIP, STRANGER, "eth0"));
+    loop.tick();
+    assertTrue(loop.handedOver());
+    assertEquals(List.of(), events.stream().filter(e -> e.startsWith("IPConflict")).toList());
+  }
+}
