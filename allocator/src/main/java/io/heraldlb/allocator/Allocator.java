@@ -32,6 +32,7 @@ final class Allocator implements AutoCloseable {
   private final Runnable onLostLease;
   final AllocatorMetrics metrics;
   private final WorkQueue<Object> queue = new WorkQueue<>(Clock.systemUTC());
+  private final WriteQueue writes = new WriteQueue(4);
   private final EventRecorder events;
   private final StatusWriter writer;
   private final Controller controller;
@@ -51,9 +52,9 @@ final class Allocator implements AutoCloseable {
     this.settings = settings;
     this.onLostLease = onLostLease;
     this.metrics = new AllocatorMetrics(queue::depth);
-    this.events = new EventRecorder(client, "heraldlb-allocator", settings.identity());
+    this.events = new EventRecorder(client, writes, "heraldlb-allocator", settings.identity());
     Controller[] self = new Controller[1];
-    this.writer = new StatusWriter(client, 4, (key, ok) -> self[0].writeDone(key, ok));
+    this.writer = new StatusWriter(client, writes, (key, ok) -> self[0].writeDone(key, ok));
     this.controller =
         new Controller(
             new InformerCache(),
@@ -241,8 +242,7 @@ final class Allocator implements AutoCloseable {
       election.cancel(true);
     }
     // Writes first, watches last: the informers must see nothing in flight when they stop.
-    writer.close();
-    events.close();
+    writes.close();
     if (services != null) {
       services.close();
     }

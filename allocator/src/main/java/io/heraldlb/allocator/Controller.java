@@ -237,6 +237,7 @@ final class Controller implements Runnable {
   private void release(ServiceKey key, Service s) {
     var released = ipam.release(key);
     if (s == null) {
+      writer.forget(key);
       return;
     }
     if (!ServiceFacts.statusIps(s).isEmpty()) {

@@ -8,38 +8,27 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates core/v1 Events on a background thread, so the reconcile loop never waits for them. One
- * Event per distinct condition: the same reason and message for the same object is not repeated.
- * Events are best effort: when the API is down or the backlog is full they are dropped (counted).
+ * Creates core/v1 Events through the {@link WriteQueue}, after the writes users wait for, so the
+ * reconcile loop never waits for them. One Event per distinct condition: the same reason and
+ * message for the same object is not repeated. Events are best effort: when the API is down or the
+ * backlog is full they are dropped (counted).
  */
-final class EventRecorder implements AutoCloseable {
+final class EventRecorder {
   private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
   private static final int MAX_REMEMBERED = 50_000;
+  private static final int MAX_BACKLOG = 10_000;
 
   private final KubernetesClient client;
   private final String component;
   private final String instance;
-  private final ThreadPoolExecutor executor =
-      new ThreadPoolExecutor(
-          1,
-          1,
-          0,
-          TimeUnit.SECONDS,
-          new ArrayBlockingQueue<>(10_000),
-          r -> {
-            Thread t = new Thread(r, "events");
-            t.setDaemon(true);
-            return t;
-          });
+  private final WriteQueue queue;
+  private final AtomicInteger backlog = new AtomicInteger();
   private final Map<String, String> lastByObject =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -49,8 +38,9 @@ final class EventRecorder implements AutoCloseable {
       };
   final AtomicLong dropped = new AtomicLong();
 
-  EventRecorder(KubernetesClient client, String component, String instance) {
+  EventRecorder(KubernetesClient client, WriteQueue queue, String component, String instance) {
     this.client = client;
+    this.queue = queue;
     this.component = component;
     this.instance = instance;
   }
@@ -75,12 +65,13 @@ final class EventRecorder implements AutoCloseable {
         return;
       }
     }
-    Event event = build(object, type, reason, truncate(message));
-    try {
-      executor.execute(() -> send(event));
-    } catch (RejectedExecutionException e) {
+    if (backlog.incrementAndGet() > MAX_BACKLOG) {
+      backlog.decrementAndGet();
       dropped.incrementAndGet();
+      return;
     }
+    Event event = build(object, type, reason, truncate(message));
+    queue.execute(WriteQueue.Priority.EVENT, () -> send(event));
   }
 
   private Event build(HasMetadata object, String type, String reason, String message) {
@@ -115,6 +106,7 @@ final class EventRecorder implements AutoCloseable {
   }
 
   private void send(Event event) {
+    backlog.decrementAndGet();
     try {
       client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
     } catch (RuntimeException e) {
@@ -132,15 +124,5 @@ final class EventRecorder implements AutoCloseable {
 
   private static String truncate(String message) {
     return message.length() <= 1024 ? message : message.substring(0, 1000) + "... (truncated)";
-  }
-
-  @Override
-  public void close() {
-    executor.shutdown();
-    try {
-      executor.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

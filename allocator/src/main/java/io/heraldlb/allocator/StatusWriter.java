@@ -16,40 +16,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Writes Service statuses (and the pool annotation) on a few threads, so the single reconcile
- * worker never waits for the API server. Per Service, at most one write is in flight and only the
- * newest wanted state is written: a newer one replaces one still waiting.
+ * Writes Service statuses, then the pool annotation, through the {@link WriteQueue}, so the single
+ * reconcile worker never waits for the API server. Per Service, at most one write is in flight and
+ * only the newest wanted state is written: a newer one replaces one still waiting.
  */
-final class StatusWriter implements AutoCloseable {
+final class StatusWriter {
   /** What a Service should show: its IPs (empty clears the status) and the pool they came from. */
   record Wanted(Service service, List<IpAddress> ips, String pool) {}
 
   private final KubernetesClient client;
-  private final ExecutorService executor;
+  private final WriteQueue queue;
   private final Map<ServiceKey, Wanted> waiting = new HashMap<>();
   private final Set<ServiceKey> busy = new HashSet<>();
+
+  /** What was last written per Service, and the versions of it that write was based on or made. */
+  private final Map<ServiceKey, Written> written = new HashMap<>();
+
+  private record Written(List<IpAddress> ips, String pool, Set<String> versions) {}
+
   private final BiConsumer<ServiceKey, Boolean> outcome;
 
   /**
    * @param outcome told, per key, whether a write succeeded ({@code true}) or failed
    */
-  StatusWriter(KubernetesClient client, int threads, BiConsumer<ServiceKey, Boolean> outcome) {
+  StatusWriter(KubernetesClient client, WriteQueue queue, BiConsumer<ServiceKey, Boolean> outcome) {
     this.client = client;
+    this.queue = queue;
     this.outcome = outcome;
-    this.executor =
-        Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "status-writer");
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   /** Whether the Service already shows {@code ips} (with ipMode VIP) and {@code pool}. */
@@ -73,41 +69,124 @@ final class StatusWriter implements AutoCloseable {
 
   void submit(ServiceKey key, Wanted wanted) {
     synchronized (this) {
+      if (alreadyWritten(key, wanted)) {
+        return;
+      }
       waiting.put(key, wanted);
       if (!busy.add(key)) {
         return;
       }
     }
-    executor.execute(() -> drain(key));
+    queue.execute(WriteQueue.Priority.STATUS, () -> writeStatus(key));
   }
 
-  private void drain(ServiceKey key) {
-    while (true) {
-      Wanted wanted;
-      synchronized (this) {
-        wanted = waiting.remove(key);
-        if (wanted == null) {
-          busy.remove(key);
-          return;
-        }
+  /** First phase: the status, which is what makes EXTERNAL-IP appear. */
+  private void writeStatus(ServiceKey key) {
+    Wanted wanted;
+    synchronized (this) {
+      wanted = waiting.remove(key);
+      if (wanted == null || alreadyWritten(key, wanted)) {
+        next(key);
+        return;
       }
-      boolean ok;
-      try {
-        write(wanted);
-        ok = true;
-      } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(StatusWriter.class)
-            .warn("status write for {} failed: {}", key, e.getMessage());
-        ok = false;
+    }
+    Service s = wanted.service();
+    Set<String> versions = new HashSet<>();
+    versions.add(s.getMetadata().getResourceVersion());
+    try {
+      if (!statusShows(s, wanted.ips())) {
+        s =
+            client
+                .services()
+                .inNamespace(s.getMetadata().getNamespace())
+                .resource(withStatus(s, wanted.ips()))
+                .updateStatus();
+        versions.add(s.getMetadata().getResourceVersion());
       }
-      outcome.accept(key, ok);
+    } catch (RuntimeException e) {
+      failed(key, e);
+      return;
+    }
+    String pool = wanted.ips().isEmpty() ? null : wanted.pool();
+    if (Objects.equals(currentPool(s), pool)) {
+      succeeded(key, wanted, versions);
+    } else {
+      Service current = s;
+      queue.execute(
+          WriteQueue.Priority.ANNOTATION, () -> writeAnnotation(key, wanted, current, versions));
     }
   }
 
-  private void write(Wanted w) {
-    Service s = w.service();
+  /** Second phase: the pool annotation, one JSON merge patch (a null value removes it). */
+  private void writeAnnotation(ServiceKey key, Wanted wanted, Service s, Set<String> versions) {
+    String pool = wanted.ips().isEmpty() ? null : wanted.pool();
+    String value = pool == null ? "null" : "\"" + pool + "\"";
+    try {
+      // On the object just written, so that no GET precedes the patch.
+      Service patched =
+          client
+              .services()
+              .inNamespace(s.getMetadata().getNamespace())
+              .resource(s)
+              .patch(
+                  PatchContext.of(PatchType.JSON_MERGE),
+                  "{\"metadata\":{\"annotations\":{\""
+                      + ServiceFacts.ALLOCATED_FROM
+                      + "\":"
+                      + value
+                      + "}}}");
+      versions.add(patched.getMetadata().getResourceVersion());
+    } catch (RuntimeException e) {
+      failed(key, e);
+      return;
+    }
+    succeeded(key, wanted, versions);
+  }
+
+  private void succeeded(ServiceKey key, Wanted wanted, Set<String> versions) {
+    synchronized (this) {
+      written.put(key, new Written(wanted.ips(), wanted.pool(), versions));
+    }
+    outcome.accept(key, true);
+    next(key);
+  }
+
+  private void failed(ServiceKey key, RuntimeException e) {
+    org.slf4j.LoggerFactory.getLogger(StatusWriter.class)
+        .warn("status write for {} failed: {}", key, e.getMessage());
+    outcome.accept(key, false);
+    next(key);
+  }
+
+  /** Writes what was wanted meanwhile, or marks the key idle. */
+  private void next(ServiceKey key) {
+    synchronized (this) {
+      if (!waiting.containsKey(key)) {
+        busy.remove(key);
+        return;
+      }
+    }
+    queue.execute(WriteQueue.Priority.STATUS, () -> writeStatus(key));
+  }
+
+  /** Whether {@code wanted} is what was last written, based on a version of the Service we knew. */
+  private boolean alreadyWritten(ServiceKey key, Wanted wanted) {
+    Written last = written.get(key);
+    // The cache may still show the Service as it was before (or during) our own write.
+    return last != null
+        && last.ips().equals(wanted.ips())
+        && Objects.equals(last.pool(), wanted.pool())
+        && last.versions().contains(wanted.service().getMetadata().getResourceVersion());
+  }
+
+  /** Forgets what was written for a Service that is gone. */
+  synchronized void forget(ServiceKey key) {
+    written.remove(key);
+  }
+
+  private static Service withStatus(Service s, List<IpAddress> ips) {
     List<LoadBalancerIngress> ingress =
-        w.ips().stream()
+        ips.stream()
             .map(
                 ip ->
                     new LoadBalancerIngressBuilder()
@@ -115,49 +194,15 @@ final class StatusWriter implements AutoCloseable {
                         .withIpMode("VIP")
                         .build())
             .toList();
-    Service updated =
-        new ServiceBuilder(s)
-            .editOrNewStatus()
-            .withLoadBalancer(new LoadBalancerStatusBuilder().withIngress(ingress).build())
-            .endStatus()
-            .build();
-    if (!statusShows(s, w.ips())) {
-      client
-          .services()
-          .inNamespace(s.getMetadata().getNamespace())
-          .resource(updated)
-          .updateStatus();
-    }
-    String pool = w.ips().isEmpty() ? null : w.pool();
-    if (!Objects.equals(currentPool(s), pool)) {
-      // One annotation, written with a JSON merge patch: a null value removes it.
-      String value = pool == null ? "null" : "\"" + pool + "\"";
-      client
-          .services()
-          .inNamespace(s.getMetadata().getNamespace())
-          .withName(s.getMetadata().getName())
-          .patch(
-              PatchContext.of(PatchType.JSON_MERGE),
-              "{\"metadata\":{\"annotations\":{\""
-                  + ServiceFacts.ALLOCATED_FROM
-                  + "\":"
-                  + value
-                  + "}}}");
-    }
+    return new ServiceBuilder(s)
+        .editOrNewStatus()
+        .withLoadBalancer(new LoadBalancerStatusBuilder().withIngress(ingress).build())
+        .endStatus()
+        .build();
   }
 
   private static String currentPool(Service s) {
     Map<String, String> annotations = s.getMetadata().getAnnotations();
     return annotations == null ? null : annotations.get(ServiceFacts.ALLOCATED_FROM);
-  }
-
-  @Override
-  public void close() {
-    executor.shutdown();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
