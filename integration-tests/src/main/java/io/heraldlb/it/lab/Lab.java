@@ -2,6 +2,7 @@ package io.heraldlb.it.lab;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -235,15 +236,35 @@ public final class Lab implements AutoCloseable {
    * distinct {@code name}s; extra env overrides the defaults (e.g. {@code HERALDLB_HTTP_PORT}).
    */
   public LabProcess startAllocator(String name, LabNode where, Map<String, String> extraEnv) {
+    return startAllocator(name, where, extraEnv, List.of());
+  }
+
+  /**
+   * As {@link #startAllocator(String, LabNode, Map)}, with JVM flags after the lab's own, e.g.
+   * {@code -Dheraldlb.allocator.lease-duration=4s} for settings that have no variable.
+   */
+  public LabProcess startAllocator(
+      String name, LabNode where, Map<String, String> extraEnv, List<String> extraJvmArgs) {
     Map<String, String> env = new LinkedHashMap<>(kubeEnv());
     env.putAll(extraEnv);
+    List<String> flags = new ArrayList<>(jvmArgs);
+    flags.addAll(extraJvmArgs);
     List<String> jar = List.of("-jar", Programs.allocatorJar().toString());
-    return launcher.java(name, where == null ? null : where.netns(), env, jvmArgs, jar);
+    return launcher.java(name, where == null ? null : where.netns(), env, flags, jar);
   }
 
   /** One allocator replica in node1's namespace. */
   public LabProcess startAllocator() {
     return startAllocator("allocator", node(1), Map.of());
+  }
+
+  /**
+   * Waits until the objects HeraldLB watches (Services, EndpointSlices, Nodes, ConfigMaps, Pods)
+   * have not changed for {@code quietFor}. Stop a watching process only then: the lab's API server
+   * stalls for about 30 s when a watch connection closes while it sends an event on it.
+   */
+  public void awaitApiQuiet(Duration quietFor, Duration timeout) {
+    ApiQuiet.await(api.client(), quietFor, timeout);
   }
 
   /** Kills and restarts a process with the same command, env and log; close() stops it. */
