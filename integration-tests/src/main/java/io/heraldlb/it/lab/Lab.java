@@ -3,6 +3,7 @@ package io.heraldlb.it.lab;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -266,6 +267,45 @@ public final class Lab implements AutoCloseable {
   public void awaitApiQuiet(Duration quietFor, Duration timeout) {
     ApiQuiet.await(api.client(), quietFor, timeout);
   }
+
+  /**
+   * SIGKILLs a process that watches the API (a speaker, an allocator) and returns once it is gone
+   * and the API server has dropped its watches: a change made before then can stall the server for
+   * about 30 s. Kill only while the API is quiet ({@link #awaitApiQuiet}). Returns when the signal
+   * was sent.
+   */
+  public Instant killWatcher(LabProcess process) {
+    return stopWatcher(process, process::kill);
+  }
+
+  /** As {@link #killWatcher}, with SIGTERM: the process shuts down its own way. */
+  public Instant terminateWatcher(LabProcess process) {
+    return stopWatcher(process, process::terminate);
+  }
+
+  private Instant stopWatcher(LabProcess process, java.util.function.Supplier<Instant> signal) {
+    int before = api.watchCount();
+    Instant sent = signal.get();
+    process.awaitExit(Duration.ofSeconds(30));
+    int[] last = {before};
+    long[] since = {System.nanoTime()};
+    Await.until(
+        "the API server to drop the watches of " + process.name(),
+        Duration.ofSeconds(30),
+        () -> {
+          int now = api.watchCount();
+          if (now != last[0]) {
+            last[0] = now;
+            since[0] = System.nanoTime();
+            return false;
+          }
+          return now < before && System.nanoTime() - since[0] > WATCHES_SETTLED.toNanos();
+        });
+    return sent;
+  }
+
+  /** Closed watches are dropped within microseconds of each other: this much calm means done. */
+  private static final Duration WATCHES_SETTLED = Duration.ofMillis(100);
 
   /** Kills and restarts a process with the same command, env and log; close() stops it. */
   public LabProcess restart(LabProcess process) {
