@@ -103,7 +103,7 @@ final class Demo {
       out.printf(
           "  no failover: after %d s the client still sends %s to %s (speaker logs: %s)%n",
           FAILOVER_TIMEOUT.toSeconds(), ip, announcer.name(), lab.logDir());
-      return;
+      throw new LabException("no failover within " + FAILOVER_TIMEOUT.toSeconds() + " s");
     }
     LabNode successor = lab.nodeByMac(newMac.get()).orElseThrow();
     String body =
@@ -118,6 +118,10 @@ final class Demo {
     out.printf(
         "  first answer from the new node after %d ms: %s%n",
         (answered - killed) / 1_000_000, body);
+    out.printf(
+        "%n$ ip netns exec %s curl -s http://%s:%d/%n%s%n",
+        lab.client().netns(), ip, port, lab.client().curl(ip, port).orElse("(no answer)"));
+    out.printf("  %s now answers for %s%n%n", successor.name(), ip);
   }
 
   private Service awaitExternalIp(String namespace, String name) {
