@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  * first.
  */
 public final class SpeakerGroup {
+  /** Generous: separate groups merge within seconds, but a loaded 2-core machine is slow. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
   private static final Pattern VIEW = Pattern.compile("speaker group view \\d+: \\[([^\\]]*)\\]");
 
   private SpeakerGroup() {}
@@ -71,9 +74,6 @@ public final class SpeakerGroup {
   public static Duration awaitConverged(List<LabNode> nodes, List<LabProcess> speakers) {
     return awaitConverged(speakers, nodes.stream().map(LabNode::name).toList(), DEFAULT_TIMEOUT);
   }
-
-  /** Generous: separate groups merge within seconds, but a loaded 2-core machine is slow. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
   private static String views(Collection<LabProcess> speakers) {
     List<String> out = new ArrayList<>();

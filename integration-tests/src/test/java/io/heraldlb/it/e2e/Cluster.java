@@ -35,12 +35,10 @@ final class Cluster {
   /** How often to ask the API while waiting: often enough, without loading the API server. */
   static final Duration POLL = Duration.ofMillis(50);
 
-  private final Lab lab;
   private final KubernetesClient kube;
   private final Manifests manifests;
 
   Cluster(Lab lab) {
-    this.lab = lab;
     this.kube = lab.kube();
     this.manifests = new Manifests(kube);
   }
@@ -234,9 +232,5 @@ final class Cluster {
           }
           return true;
         });
-  }
-
-  Lab lab() {
-    return lab;
   }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 /** HeraldLB installed on a lab: one allocator, a speaker per node, kube-proxy following. */
 final class HeraldLb {
   private final Lab lab;
-  final LabProcess allocator;
+  private final LabProcess allocator;
   private final List<LabProcess> speakers;
 
   private HeraldLb(Lab lab, LabProcess allocator, List<LabProcess> speakers) {

@@ -5,11 +5,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.heraldlb.it.lab.ServiceTable;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -52,10 +52,10 @@ final class IpWatch implements AutoCloseable {
     if (first != null && !first.equals(ips)) {
       violations.add(name + " changed from " + first + " to " + ips);
     }
-    Map<String, List<String>> holders = new HashMap<>();
+    Map<String, Set<String>> holders = new HashMap<>();
     for (Service other : informer.getStore().list()) {
       for (String ip : ServiceTable.ingressIps(other)) {
-        holders.computeIfAbsent(ip, k -> new ArrayList<>()).add(other.getMetadata().getName());
+        holders.computeIfAbsent(ip, k -> new TreeSet<>()).add(other.getMetadata().getName());
       }
     }
     holders.forEach(
@@ -74,15 +74,6 @@ final class IpWatch implements AutoCloseable {
   /** How many distinct Services (by uid) have shown an IP. */
   int servicesWithIps() {
     return firstIps.size();
-  }
-
-  /** The first IP of each Service that still exists, by name. */
-  Map<String, List<String>> current() {
-    Map<String, List<String>> out = new TreeMap<>();
-    for (Service s : informer.getStore().list()) {
-      out.put(s.getMetadata().getName(), ServiceTable.ingressIps(s));
-    }
-    return out;
   }
 
   /** Close only while the API is quiet (see {@code Lab.awaitApiQuiet}). */

@@ -63,11 +63,6 @@ final class Traffic {
     return client.neighbourMac(ip).map(this::node);
   }
 
-  /** Forgets the client's neighbour entry, so the next packet asks the LAN again. */
-  void forget(String ip) {
-    client.flushNeighbour(ip);
-  }
-
   LabNode node(String mac) {
     return lab.nodeByMac(mac).orElseThrow(() -> new AssertionError(mac + " is no node's MAC"));
   }
