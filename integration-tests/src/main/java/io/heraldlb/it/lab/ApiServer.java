@@ -37,9 +37,12 @@ public final class ApiServer implements AutoCloseable {
   private final String url;
   private final Path kubeconfig;
   private final KubernetesClient client;
+  private final Discovery dispatcher;
 
-  private ApiServer(KubernetesMockServer server, String url, Path kubeconfig) {
+  private ApiServer(
+      KubernetesMockServer server, Discovery dispatcher, String url, Path kubeconfig) {
     this.server = server;
+    this.dispatcher = dispatcher;
     this.url = url;
     this.kubeconfig = kubeconfig;
     this.client =
@@ -68,9 +71,9 @@ public final class ApiServer implements AutoCloseable {
   public static ApiServer start(String bindAddress, Path kubeconfig) {
     MOCK_LOG.fine("starting the lab API server");
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    Discovery dispatcher = new Discovery();
     KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(), new MockWebServer(), responses, new Discovery(), false);
+        new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
     try {
       server.init(InetAddress.getByName(bindAddress), 0);
     } catch (UnknownHostException e) {
@@ -78,7 +81,7 @@ public final class ApiServer implements AutoCloseable {
     }
     String url = "http://" + bindAddress + ":" + server.getPort();
     writeKubeconfig(kubeconfig, url);
-    ApiServer api = new ApiServer(server, url, kubeconfig);
+    ApiServer api = new ApiServer(server, dispatcher, url, kubeconfig);
     api.seedNamespaces();
     return api;
   }
@@ -94,6 +97,11 @@ public final class ApiServer implements AutoCloseable {
   /** A client for tests and the lab itself (default namespace {@code default}). */
   public KubernetesClient client() {
     return client;
+  }
+
+  /** How many watch connections the server holds open (every informer has one). */
+  public int watchCount() {
+    return dispatcher.watchCount();
   }
 
   /** A Ready Node named like the lab node, with its InternalIP. */

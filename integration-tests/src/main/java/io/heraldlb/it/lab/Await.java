@@ -13,6 +13,12 @@ public final class Await {
 
   /** Polls until the supplier returns a value, or throws naming what was awaited. */
   public static <T> T value(String what, Duration timeout, Supplier<Optional<T>> probe) {
+    return value(what, timeout, POLL, probe);
+  }
+
+  /** As {@link #value(String, Duration, Supplier)}, probing every {@code poll}: costly probes. */
+  public static <T> T value(
+      String what, Duration timeout, Duration poll, Supplier<Optional<T>> probe) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Optional<T> value = probe.get();
@@ -22,17 +28,23 @@ public final class Await {
       if (System.nanoTime() - deadline > 0) {
         throw new LabException("gave up after " + timeout.toMillis() + " ms waiting for " + what);
       }
-      pause();
+      pause(poll);
     }
   }
 
   public static void until(String what, Duration timeout, BooleanSupplier condition) {
-    value(what, timeout, () -> condition.getAsBoolean() ? Optional.of(true) : Optional.empty());
+    until(what, timeout, POLL, condition);
   }
 
-  private static void pause() {
+  public static void until(
+      String what, Duration timeout, Duration poll, BooleanSupplier condition) {
+    value(
+        what, timeout, poll, () -> condition.getAsBoolean() ? Optional.of(true) : Optional.empty());
+  }
+
+  private static void pause(Duration poll) {
     try {
-      Thread.sleep(POLL.toMillis());
+      Thread.sleep(poll.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LabException("interrupted while waiting", e);

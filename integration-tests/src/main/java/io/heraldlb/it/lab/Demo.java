@@ -15,6 +15,7 @@ import java.util.Optional;
 final class Demo {
   static final Duration EXTERNAL_IP_TIMEOUT = Duration.ofSeconds(60);
   static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(15);
+  static final String POOL_ANNOTATION = "heraldlb.io/ip-allocated-from-pool";
 
   private final Lab lab;
   private final PrintStream out;
@@ -43,6 +44,18 @@ final class Demo {
     out.print(ServiceTable.format(lab.kube().services().inNamespace("default").list().getItems()));
     out.println();
     return web;
+  }
+
+  /**
+   * Waits until the speakers form one group: speakers started together can sit in separate groups
+   * for a while, each announcing every IP, and a failover measured then would be meaningless.
+   */
+  void awaitSpeakerGroup() {
+    out.printf("waiting for the %d speakers to form one group%n", speakers.size());
+    Duration took = SpeakerGroup.awaitConverged(lab.nodes(), speakers);
+    out.printf(
+        "  speaker group %s after %d ms more%n%n",
+        lab.nodes().stream().map(LabNode::name).toList(), took.toMillis());
   }
 
   /** Curls the Service from the client and says which node answered (by the client's ARP). */
@@ -90,7 +103,7 @@ final class Demo {
       out.printf(
           "  no failover: after %d s the client still sends %s to %s (speaker logs: %s)%n",
           FAILOVER_TIMEOUT.toSeconds(), ip, announcer.name(), lab.logDir());
-      return;
+      throw new LabException("no failover within " + FAILOVER_TIMEOUT.toSeconds() + " s");
     }
     LabNode successor = lab.nodeByMac(newMac.get()).orElseThrow();
     String body =
@@ -105,6 +118,10 @@ final class Demo {
     out.printf(
         "  first answer from the new node after %d ms: %s%n",
         (answered - killed) / 1_000_000, body);
+    out.printf(
+        "%n$ ip netns exec %s curl -s http://%s:%d/%n%s%n",
+        lab.client().netns(), ip, port, lab.client().curl(ip, port).orElse("(no answer)"));
+    out.printf("  %s now answers for %s%n%n", successor.name(), ip);
   }
 
   private Service awaitExternalIp(String namespace, String name) {
@@ -116,7 +133,11 @@ final class Demo {
           requireRunning(allocator);
           speakers.forEach(Demo::requireRunning);
           Service service = lab.kube().services().inNamespace(namespace).withName(name).get();
-          return service != null && !ServiceTable.ingressIps(service).isEmpty()
+          // The pool annotation is the allocator's last write: after it the API is quiet.
+          return service != null
+                  && !ServiceTable.ingressIps(service).isEmpty()
+                  && service.getMetadata().getAnnotations() != null
+                  && service.getMetadata().getAnnotations().containsKey(POOL_ANNOTATION)
               ? Optional.of(service)
               : Optional.empty();
         });

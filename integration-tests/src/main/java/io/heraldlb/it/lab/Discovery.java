@@ -58,6 +58,21 @@ final class Discovery extends Dispatcher {
         .setBody(document);
   }
 
+  /**
+   * The CRUD dispatcher's open watches. It does not expose them, and the lab needs the number: a
+   * change sent to a watch whose connection is closing stalls the server for about 30 s.
+   */
+  int watchCount() {
+    try {
+      java.lang.reflect.Field field =
+          KubernetesCrudDispatcher.class.getDeclaredField("watchEventListeners");
+      field.setAccessible(true);
+      return ((java.util.Collection<?>) field.get(crud)).size();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new LabException("cannot count the API server's watches: " + e, e);
+    }
+  }
+
   @Override
   public void shutdown() {
     crud.shutdown();

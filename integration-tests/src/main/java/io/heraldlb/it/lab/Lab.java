@@ -2,6 +2,8 @@ package io.heraldlb.it.lab;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -235,16 +237,75 @@ public final class Lab implements AutoCloseable {
    * distinct {@code name}s; extra env overrides the defaults (e.g. {@code HERALDLB_HTTP_PORT}).
    */
   public LabProcess startAllocator(String name, LabNode where, Map<String, String> extraEnv) {
+    return startAllocator(name, where, extraEnv, List.of());
+  }
+
+  /**
+   * As {@link #startAllocator(String, LabNode, Map)}, with JVM flags after the lab's own, e.g.
+   * {@code -Dheraldlb.allocator.lease-duration=4s} for settings that have no variable.
+   */
+  public LabProcess startAllocator(
+      String name, LabNode where, Map<String, String> extraEnv, List<String> extraJvmArgs) {
     Map<String, String> env = new LinkedHashMap<>(kubeEnv());
     env.putAll(extraEnv);
+    List<String> flags = new ArrayList<>(jvmArgs);
+    flags.addAll(extraJvmArgs);
     List<String> jar = List.of("-jar", Programs.allocatorJar().toString());
-    return launcher.java(name, where == null ? null : where.netns(), env, jvmArgs, jar);
+    return launcher.java(name, where == null ? null : where.netns(), env, flags, jar);
   }
 
   /** One allocator replica in node1's namespace. */
   public LabProcess startAllocator() {
     return startAllocator("allocator", node(1), Map.of());
   }
+
+  /**
+   * Waits until the objects HeraldLB watches (Services, EndpointSlices, Nodes, ConfigMaps, Pods)
+   * have not changed for {@code quietFor}. Stop a watching process only then: the lab's API server
+   * stalls for about 30 s when a watch connection closes while it sends an event on it.
+   */
+  public void awaitApiQuiet(Duration quietFor, Duration timeout) {
+    ApiQuiet.await(api.client(), quietFor, timeout);
+  }
+
+  /**
+   * SIGKILLs a process that watches the API (a speaker, an allocator) and returns once it is gone
+   * and the API server has dropped its watches: a change made before then can stall the server for
+   * about 30 s. Kill only while the API is quiet ({@link #awaitApiQuiet}). Returns when the signal
+   * was sent.
+   */
+  public Instant killWatcher(LabProcess process) {
+    return stopWatcher(process, process::kill);
+  }
+
+  /** As {@link #killWatcher}, with SIGTERM: the process shuts down its own way. */
+  public Instant terminateWatcher(LabProcess process) {
+    return stopWatcher(process, process::terminate);
+  }
+
+  private Instant stopWatcher(LabProcess process, java.util.function.Supplier<Instant> signal) {
+    int before = api.watchCount();
+    Instant sent = signal.get();
+    process.awaitExit(Duration.ofSeconds(30));
+    int[] last = {before};
+    long[] since = {System.nanoTime()};
+    Await.until(
+        "the API server to drop the watches of " + process.name(),
+        Duration.ofSeconds(30),
+        () -> {
+          int now = api.watchCount();
+          if (now != last[0]) {
+            last[0] = now;
+            since[0] = System.nanoTime();
+            return false;
+          }
+          return now < before && System.nanoTime() - since[0] > WATCHES_SETTLED.toNanos();
+        });
+    return sent;
+  }
+
+  /** Closed watches are dropped within microseconds of each other: this much calm means done. */
+  private static final Duration WATCHES_SETTLED = Duration.ofMillis(100);
 
   /** Kills and restarts a process with the same command, env and log; close() stops it. */
   public LabProcess restart(LabProcess process) {

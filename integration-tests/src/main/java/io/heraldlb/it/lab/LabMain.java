@@ -90,6 +90,7 @@ public final class LabMain {
       Service web = demo.deployExamples();
       String ip = ServiceTable.ingressIps(web).get(0);
       int port = web.getSpec().getPorts().get(0).getPort();
+      demo.awaitSpeakerGroup();
       LabNode announcer = demo.showWhoAnswers(ip, port);
       demo.failover(ip, port, announcer);
       start = System.nanoTime();
@@ -108,8 +109,10 @@ public final class LabMain {
     String ip = "EXTERNAL-IP";
     if (!bare) {
       try {
-        Service web = new Demo(lab, out).deployExamples();
+        Demo demo = new Demo(lab, out);
+        Service web = demo.deployExamples();
         ip = ServiceTable.ingressIps(web).get(0);
+        demo.awaitSpeakerGroup();
       } catch (RuntimeException e) {
         lab.close();
         throw e;

@@ -1,0 +1,276 @@
+package io.heraldlb.it.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.heraldlb.it.lab.Await;
+import io.heraldlb.it.lab.Frames;
+import io.heraldlb.it.lab.Lab;
+import io.heraldlb.it.lab.LabClient;
+import io.heraldlb.it.lab.LabNode;
+import io.heraldlb.it.lab.LabProcess;
+import io.heraldlb.it.lab.LabTest;
+import io.heraldlb.it.lab.Metrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which node answers for an IP, on one lab with the allocator and three speakers: scenarios 4
+ * (externalTrafficPolicy Local follows the ready endpoint), 5 (failover after SIGKILL) and 9 (a
+ * hostile LAN). Each test uses its own namespace and leaves all three speakers running.
+ */
+@LabTest(nodes = 3)
+class AnnouncementIT {
+  private static final int SPEAKER_HTTP = 7473;
+  private static final Duration FAILOVER_LIMIT = Duration.ofSeconds(3);
+  private static final String SPOOFER_MAC = "02:66:00:00:00:01";
+
+  private static Lab lab;
+  private static Cluster cluster;
+  private static Traffic traffic;
+  private static HeraldLb heraldlb;
+
+  @BeforeAll
+  static void install(Lab theLab) {
+    lab = theLab;
+    cluster = new Cluster(lab);
+    traffic = new Traffic(lab);
+    List.of("local", "failover", "hostile").forEach(cluster::createNamespace);
+    cluster.applyPools("pools { default { addresses = [\"192.168.1.240-192.168.1.250\"] } }");
+    heraldlb = HeraldLb.install(lab);
+  }
+
+  @AfterEach
+  void deleteServices() {
+    heraldlb.assertAllRunning();
+    cluster.deleteServices("local", "failover", "hostile");
+  }
+
+  @Test
+  void withLocalTrafficPolicyOnlyANodeWithAReadyEndpointAnnouncesAndTheAnnouncementFollowsIt() {
+    cluster.create(
+        Cluster.loadBalancer("local", "web", 80)
+            .editSpec()
+            .withExternalTrafficPolicy("Local")
+            .endSpec()
+            .build());
+    String ip = Cluster.ip(cluster.awaitIp("local", "web"));
+    applyEndpoints(endpoint("10.1.0.1", lab.node(1), false));
+
+    traffic.awaitNoAnnouncer(ip);
+    Event nobody = cluster.awaitEvent("local", "web", "AnnounceFailed");
+    assertEquals("Warning", nobody.getType());
+
+    applyEndpoints(
+        endpoint("10.1.0.1", lab.node(1), false), endpoint("10.1.0.2", lab.node(2), true));
+    traffic.awaitAnnouncer(ip, lab.node(2));
+    assertEquals("node2", traffic.curl(ip, 80));
+    assertEquals(Optional.of(lab.node(2)), traffic.neighbour(ip));
+
+    applyEndpoints(
+        endpoint("10.1.0.1", lab.node(1), false), endpoint("10.1.0.3", lab.node(3), true));
+    traffic.awaitAnnouncer(ip, lab.node(3));
+    Await.until(
+        "the client's neighbour entry for " + ip + " to follow to node3 (gratuitous ARP)",
+        Traffic.TIMEOUT,
+        () -> traffic.neighbour(ip).equals(Optional.of(lab.node(3))));
+    assertEquals("node3", traffic.curl(ip, 80));
+  }
+
+  @Test
+  void killingTheAnnouncingSpeakerMovesTheClientsTrafficToAnotherNode() {
+    cluster.create(Cluster.loadBalancer("failover", "web", 80).build());
+    String ip = Cluster.ip(cluster.awaitIp("failover", "web"));
+    heraldlb.awaitSpeakerGroup();
+    LabNode announcer = traffic.announcer(ip);
+    assertEquals(announcer.name(), traffic.curl(ip, 80));
+    assertEquals(Optional.of(announcer), traffic.neighbour(ip));
+    // Only now: the lab's API server stalls if a watcher dies while it sends an event.
+    lab.awaitApiQuiet(Duration.ofMillis(500), Cluster.TIMEOUT);
+
+    LabProcess victim = heraldlb.speaker(announcer.index());
+    long killed = System.nanoTime();
+    victim.kill();
+    LabNode successor =
+        Await.value(
+            "the client's neighbour entry for " + ip + " to leave " + announcer.name(),
+            Traffic.TIMEOUT,
+            () -> traffic.neighbour(ip).filter(n -> !n.equals(announcer)));
+    long moved = System.nanoTime();
+    String answeredBy =
+        Await.value(
+            "curl to be answered by another node",
+            Traffic.TIMEOUT,
+            () -> lab.client().curl(ip, 80).filter(b -> !b.equals(announcer.name())));
+    long answered = System.nanoTime();
+    Duration failover = Duration.ofNanos(moved - killed);
+    System.out.printf(
+        "failover after SIGKILL of the speaker on %s: the client's neighbour entry moved to %s"
+            + " after %d ms; curl answered by %s after %d ms%n",
+        announcer.name(),
+        successor.name(),
+        failover.toMillis(),
+        answeredBy,
+        Duration.ofNanos(answered - killed).toMillis());
+
+    assertEquals(successor.name(), answeredBy);
+    assertEquals(successor, traffic.announcer(ip), "the successor alone answers ARP");
+    assertTrue(
+        failover.compareTo(FAILOVER_LIMIT) < 0,
+        "failover took " + failover.toMillis() + " ms, over " + FAILOVER_LIMIT.toMillis());
+    heraldlb.restartSpeaker(announcer.index());
+  }
+
+  @Test
+  void aBurstOfMalformedAndSpoofedFramesLeavesTheSpeakersAnsweringAndASpoofedReplyIsAConflict() {
+    cluster.create(Cluster.loadBalancer("hostile", "web", 80).build());
+    String ip = Cluster.ip(cluster.awaitIp("hostile", "web"));
+    LabNode announcer = traffic.announcer(ip);
+    Metrics before = Metrics.scrape(announcer, SPEAKER_HTTP);
+
+    lab.client().sendFrames(hostileFrames(ip, announcer), 300);
+
+    heraldlb.assertAllRunning();
+    assertEquals(announcer, traffic.announcer(ip), "the same node alone still answers");
+    assertEquals(announcer.name(), traffic.curl(ip, 80));
+    Metrics after = Metrics.scrape(announcer, SPEAKER_HTTP);
+    assertTrue(
+        dropped(after, "malformed") >= dropped(before, "malformed") + 300,
+        "malformed frames counted: " + dropped(after, "malformed"));
+    assertTrue(dropped(after, "bad_checksum") > dropped(before, "bad_checksum"));
+    assertTrue(dropped(after, "bad_hop_limit") > dropped(before, "bad_hop_limit"));
+    assertEquals(
+        before.sum("heraldlb_ip_conflicts_total"),
+        after.sum("heraldlb_ip_conflicts_total"),
+        "requests are not claims: no conflict yet");
+
+    lab.client()
+        .sendFrames(
+            List.of(
+                Frames.gratuitousArp(SPOOFER_MAC, ip),
+                Frames.arpReply(SPOOFER_MAC, ip, announcer.mac(), announcer.ip())),
+            3);
+
+    Await.until(
+        "the speaker on " + announcer.name() + " to count the conflict",
+        Traffic.TIMEOUT,
+        Duration.ofMillis(200),
+        () ->
+            Metrics.scrape(announcer, SPEAKER_HTTP).sum("heraldlb_ip_conflicts_total")
+                > before.sum("heraldlb_ip_conflicts_total"));
+    Event conflict = cluster.awaitEvent("hostile", "web", "IPConflict");
+    assertEquals("Warning", conflict.getType());
+    assertTrue(conflict.getMessage().contains(SPOOFER_MAC), conflict.getMessage());
+    heraldlb.assertAllRunning();
+    assertEquals(announcer, traffic.announcer(ip), "the announcer keeps answering");
+  }
+
+  /**
+   * Malformed ARP and NDP, requests with spoofed senders, and requests for addresses nobody
+   * announces: everything a speaker must count and drop, or answer correctly.
+   */
+  private static List<byte[]> hostileFrames(String ip, LabNode announcer) {
+    LabClient client = lab.client();
+    byte[] request = Frames.arpRequest(client.mac(), client.ip(), ip);
+    byte[] solicitation =
+        Frames.neighborSolicitation(client.mac(), client.ipv6(), lab.subnet().v6(0x99));
+    List<byte[]> frames = new ArrayList<>();
+    frames.add(Frames.truncate(request, 14)); // an Ethernet header and nothing else
+    frames.add(Frames.truncate(request, 30)); // ARP cut off in the sender address
+    frames.add(Frames.withByte(request, 18, 7)); // hardware address length 7
+    frames.add(Frames.withByte(request, 16, 0x86)); // protocol type not IPv4
+    frames.add(Frames.withByte(request, 21, 99)); // opcode 99
+    frames.add(Frames.truncate(solicitation, 60)); // NS cut off in the target
+    frames.add(Frames.withByte(solicitation, 14 + 40 + 3, 0x55)); // bad ICMPv6 checksum
+    frames.add(Frames.withByte(solicitation, 14 + 7, 64)); // hop limit 64, not 255
+    frames.add(garbageArp());
+    // the announcing node's MAC as the ARP sender, the announced IP as a sender, a multicast sender
+    frames.add(
+        Frames.arp(
+            Frames.BROADCAST,
+            SPOOFER_MAC,
+            1,
+            announcer.mac(),
+            announcer.ip(),
+            "00:00:00:00:00:00",
+            ip));
+    frames.add(Frames.arpRequest(SPOOFER_MAC, ip, "192.168.1.249"));
+    frames.add(
+        Frames.arp(
+            Frames.BROADCAST,
+            SPOOFER_MAC,
+            1,
+            "01:00:5e:00:00:01",
+            client.ip(),
+            Frames.BROADCAST,
+            ip));
+    frames.add(Frames.arpRequest(SPOOFER_MAC, client.ip(), "192.168.1.249")); // nobody's
+    return frames;
+  }
+
+  private static byte[] garbageArp() {
+    byte[] frame = new byte[60];
+    for (int i = 0; i < frame.length; i++) {
+      frame[i] = (byte) (i * 37 + 11);
+    }
+    frame[12] = 0x08;
+    frame[13] = 0x06;
+    return frame;
+  }
+
+  private static double dropped(Metrics metrics, String reason) {
+    return metrics.sum("heraldlb_frames_dropped_total", "reason=\"" + reason + "\"");
+  }
+
+  private static Endpoint endpoint(String address, LabNode node, boolean ready) {
+    return new EndpointBuilder()
+        .withAddresses(address)
+        .withNodeName(node.name())
+        .withNewConditions()
+        .withReady(ready)
+        .withServing(ready)
+        .withTerminating(false)
+        .endConditions()
+        .build();
+  }
+
+  /** The Service's one EndpointSlice, as the EndpointSlice controller would keep it. */
+  private static void applyEndpoints(Endpoint... endpoints) {
+    EndpointSlice slice =
+        new EndpointSliceBuilder()
+            .withNewMetadata()
+            .withNamespace("local")
+            .withName("web-x7k2p")
+            .addToLabels("kubernetes.io/service-name", "web")
+            .addToLabels(
+                "endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io")
+            .endMetadata()
+            .withAddressType("IPv4")
+            .addNewPort()
+            .withName("p80")
+            .withPort(80)
+            .withProtocol("TCP")
+            .endPort()
+            .withEndpoints(endpoints)
+            .build();
+    cluster
+        .kube()
+        .discovery()
+        .v1()
+        .endpointSlices()
+        .inNamespace("local")
+        .resource(slice)
+        .createOr(NonDeletingOperation::update);
+  }
+}

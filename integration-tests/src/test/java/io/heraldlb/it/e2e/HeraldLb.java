@@ -1,0 +1,62 @@
+package io.heraldlb.it.e2e;
+
+import io.heraldlb.it.lab.Lab;
+import io.heraldlb.it.lab.LabProcess;
+import io.heraldlb.it.lab.SpeakerGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** HeraldLB installed on a lab: one allocator, a speaker per node, kube-proxy following. */
+final class HeraldLb {
+  private final Lab lab;
+  private final LabProcess allocator;
+  private final List<LabProcess> speakers;
+
+  private HeraldLb(Lab lab, LabProcess allocator, List<LabProcess> speakers) {
+    this.lab = lab;
+    this.allocator = allocator;
+    this.speakers = new ArrayList<>(speakers);
+  }
+
+  /** Starts everything and waits until the speakers form one group. */
+  static HeraldLb install(Lab lab) {
+    LabProcess allocator = lab.startAllocator();
+    List<LabProcess> speakers = lab.startSpeakers();
+    lab.kubeProxy().follow(lab.kube());
+    HeraldLb installed = new HeraldLb(lab, allocator, speakers);
+    Duration took = installed.awaitSpeakerGroup();
+    System.out.printf("speakers formed one group in %d ms%n", took.toMillis());
+    return installed;
+  }
+
+  /** The speaker on node {@code index} (1-based). */
+  LabProcess speaker(int index) {
+    return speakers.get(index - 1);
+  }
+
+  List<LabProcess> speakers() {
+    return List.copyOf(speakers);
+  }
+
+  /** Starts a stopped (killed) speaker again, and waits until the group is whole again. */
+  void restartSpeaker(int index) {
+    speakers.set(index - 1, lab.restart(speakers.get(index - 1)));
+    awaitSpeakerGroup();
+  }
+
+  Duration awaitSpeakerGroup() {
+    return SpeakerGroup.awaitConverged(lab.nodes(), speakers);
+  }
+
+  /** Fails with the log's tail if a HeraldLB process died. */
+  void assertAllRunning() {
+    List<LabProcess> all = new ArrayList<>(speakers);
+    all.add(allocator);
+    for (LabProcess p : all) {
+      if (!p.isAlive()) {
+        throw new AssertionError(p.name() + " is not running; its log ends:\n" + p.tail(20));
+      }
+    }
+  }
+}
