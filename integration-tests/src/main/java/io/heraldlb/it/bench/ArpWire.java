@@ -89,15 +89,12 @@ public final class ArpWire {
         frames.stream()
             .filter(f -> f.request() && f.ip().equals(ip) && f.sender().equals(clientIp))
             .toList();
-    // A capture stopped while frames were still queued loses its tail: judge only requests that
-    // the capture demonstrably outlived by a few milliseconds.
+    // A capture stopped while frames were still queued loses its tail: call a request unanswered
+    // only if the capture demonstrably outlived it by a few milliseconds.
     long covered = frames.isEmpty() ? 0 : frames.get(frames.size() - 1).nanos() - COVERED_NANOS;
     List<Exchange> out = new ArrayList<>();
     for (int i = 0; i < requests.size(); i++) {
       Frame req = requests.get(i);
-      if (req.nanos() > covered) {
-        break;
-      }
       long end = i + 1 < requests.size() ? requests.get(i + 1).nanos() : req.nanos() + windowNanos;
       Optional<Frame> reply =
           frames.stream()
@@ -109,6 +106,9 @@ public final class ArpWire {
                           && f.nanos() >= req.nanos()
                           && f.nanos() < end)
               .findFirst();
+      if (reply.isEmpty() && req.nanos() > covered) {
+        break;
+      }
       out.add(new Exchange(req, reply));
     }
     return out;

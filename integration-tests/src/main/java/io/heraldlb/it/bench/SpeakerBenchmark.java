@@ -30,8 +30,9 @@ public final class SpeakerBenchmark {
       usage: bench.sh speaker [--kill-trials N] [--stop-trials N] [--term-trials N]
                               [--startups N] [--arp-requests N] [--rss-ips N]
                               [--only startup,kill,stop,term,latency,rss]
+                              [--jvm-args "FLAG FLAG..."]
         defaults: 20 SIGKILL, 10 SIGSTOP, 3 SIGTERM trials, 3 start-ups, 600 ARP requests
-        per target, 1000 addresses for memory and idle CPU
+        per target, 1000 addresses for memory and idle CPU, the lab's speaker JVM flags
       """;
 
   static final Duration CONVERGE = Duration.ofSeconds(60);
@@ -61,7 +62,8 @@ public final class SpeakerBenchmark {
       int startups,
       int arpRequests,
       int rssIps,
-      Set<String> only) {
+      Set<String> only,
+      List<String> jvmArgs) {
     boolean runs(String phase) {
       return only.isEmpty() || only.contains(phase);
     }
@@ -94,6 +96,7 @@ public final class SpeakerBenchmark {
     int arp = 600;
     int rss = 1000;
     Set<String> only = new LinkedHashSet<>();
+    List<String> jvm = Lab.DEFAULT_JVM_ARGS;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (a.equals("--help") || a.equals("-h")) {
@@ -111,10 +114,11 @@ public final class SpeakerBenchmark {
         case "--arp-requests" -> arp = number(a, v);
         case "--rss-ips" -> rss = number(a, v);
         case "--only" -> only.addAll(Arrays.asList(v.split(",")));
+        case "--jvm-args" -> jvm = List.of(v.trim().split("\\s+"));
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
     }
-    return new Options(kill, stop, term, startups, arp, rss, only);
+    return new Options(kill, stop, term, startups, arp, rss, only, jvm);
   }
 
   private static int number(String name, String value) {
@@ -127,10 +131,10 @@ public final class SpeakerBenchmark {
 
   void run() {
     long t0 = System.nanoTime();
-    try (Lab lab = Lab.builder().nodes(3).start()) {
+    try (Lab lab = Lab.builder().nodes(3).jvmArgs(options.jvmArgs()).start()) {
       out.printf(
           "lab %s: 3 nodes, client %s, speaker JVM flags %s, logs %s%n",
-          lab.run(), lab.client().ip(), Lab.DEFAULT_JVM_ARGS, lab.logDir());
+          lab.run(), lab.client().ip(), options.jvmArgs(), lab.logDir());
       speakers = new SpeakerLab(lab);
       winner = lab.node(1);
       ip = speakers.addressWonBy(winner, 100);
@@ -373,7 +377,7 @@ public final class SpeakerBenchmark {
   private void memory() {
     out.printf(
         "== memory and idle CPU: one speaker announcing %d addresses (JVM flags %s)%n",
-        options.rssIps(), Lab.DEFAULT_JVM_ARGS);
+        options.rssIps(), options.jvmArgs());
     speakers.awaitConverged(CONVERGE);
     for (LabNode n : speakers.others(winner)) {
       speakers.stoppedOnPurpose(n);
