@@ -1,8 +1,12 @@
 package io.heraldlb.it.bench;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -81,36 +85,63 @@ public final class ArpWire {
   }
 
   /**
-   * Every request the client sent for {@code ip}, each with the first reply addressed to the client
-   * that arrived after it and before the next request (or within {@code windowNanos} for the last).
+   * Every request the client sent for {@code ip}, each with a reply to it. ARP replies carry no
+   * request id: each reply is given to the latest request before it (at most {@code windowNanos}
+   * back) that its sender has not answered yet. A responder that stalls and then answers a burst of
+   * requests is late, not silent; a responder that joins midway is matched from where it joined;
+   * and a second responder cannot make up for a request the first one missed.
    */
   public List<Exchange> exchanges(String ip, String clientIp, String clientMac, long windowNanos) {
     List<Frame> requests =
         frames.stream()
             .filter(f -> f.request() && f.ip().equals(ip) && f.sender().equals(clientIp))
             .toList();
+    Frame[] firstReply = new Frame[requests.size()];
+    Map<String, Set<Integer>> answeredBy = new HashMap<>();
+    for (Frame f : frames) {
+      if (f.request() || !f.ip().equals(ip) || !f.dstMac().equals(clientMac)) {
+        continue;
+      }
+      Set<Integer> answered = answeredBy.computeIfAbsent(f.srcMac(), k -> new HashSet<>());
+      for (int i = latestAtOrBefore(requests, f.nanos()); i >= 0; i--) {
+        if (f.nanos() - requests.get(i).nanos() > windowNanos) {
+          break;
+        }
+        if (answered.add(i)) {
+          if (firstReply[i] == null) {
+            firstReply[i] = f;
+          }
+          break;
+        }
+      }
+    }
     // A capture stopped while frames were still queued loses its tail: call a request unanswered
-    // only if the capture demonstrably outlived it by a few milliseconds.
-    long covered = frames.isEmpty() ? 0 : frames.get(frames.size() - 1).nanos() - COVERED_NANOS;
+    // only if the capture demonstrably outlived its window.
+    long end = frames.isEmpty() ? 0 : frames.get(frames.size() - 1).nanos();
     List<Exchange> out = new ArrayList<>();
     for (int i = 0; i < requests.size(); i++) {
       Frame req = requests.get(i);
-      long end = i + 1 < requests.size() ? requests.get(i + 1).nanos() : req.nanos() + windowNanos;
-      Optional<Frame> reply =
-          frames.stream()
-              .filter(
-                  f ->
-                      !f.request()
-                          && f.ip().equals(ip)
-                          && f.dstMac().equals(clientMac)
-                          && f.nanos() >= req.nanos()
-                          && f.nanos() < end)
-              .findFirst();
-      if (reply.isEmpty() && req.nanos() > covered) {
+      if (firstReply[i] == null && req.nanos() + Math.min(windowNanos, COVERED_NANOS) > end) {
         break;
       }
-      out.add(new Exchange(req, reply));
+      out.add(new Exchange(req, Optional.ofNullable(firstReply[i])));
     }
     return out;
+  }
+
+  private static int latestAtOrBefore(List<Frame> requests, long nanos) {
+    int lo = 0;
+    int hi = requests.size() - 1;
+    int found = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (requests.get(mid).nanos() <= nanos) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
   }
 }

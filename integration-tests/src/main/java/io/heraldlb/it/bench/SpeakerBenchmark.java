@@ -365,8 +365,9 @@ public final class SpeakerBenchmark {
       totalRequests += h.requests();
       totalUnanswered += h.unanswered();
       out.printf(
-          "  trial %d: %d requests, %d unanswered, %s exited %d ms after SIGTERM%n",
-          i, h.requests(), h.unanswered(), winner.name(), h.exitMillis());
+          "  trial %d: %d requests, %d unanswered (slowest reply %.1f ms), %s exited %d ms after"
+              + " SIGTERM%n",
+          i, h.requests(), h.unanswered(), h.slowestMillis(), winner.name(), h.exitMillis());
       speakers.restart(winner);
     }
     out.printf(

@@ -211,7 +211,12 @@ public final class SpeakerLab {
   public record Moved(String mac, Duration after) {}
 
   /** What a SIGTERM hand-over looked like from the client. */
-  public record HandOver(int requests, int unanswered, long exitMillis, List<String> claimants) {}
+  public record HandOver(
+      int requests,
+      int unanswered,
+      double slowestMillis,
+      long exitMillis,
+      List<String> claimants) {}
 
   /**
    * Probes {@code ip} with broadcast ARP every 10 ms from the client for ~4 s, sends SIGTERM to
@@ -231,9 +236,15 @@ public final class SpeakerLab {
     probe.awaitExit(Duration.ofSeconds(30));
     stopCapture(capture);
     ArpWire wire = ArpWire.parse(capture.read("arp"));
-    List<ArpWire.Exchange> ex = wire.exchanges(ip, client.ip(), client.mac(), 100_000_000L);
+    List<ArpWire.Exchange> ex = wire.exchanges(ip, client.ip(), client.mac(), 200_000_000L);
     int unanswered = (int) ex.stream().filter(e -> e.reply().isEmpty()).count();
-    return new HandOver(ex.size(), unanswered, exitMillis, wire.claimants(ip));
+    double slowest =
+        ex.stream()
+            .flatMap(e -> e.latencyNanos().stream())
+            .mapToDouble(n -> n / 1e6)
+            .max()
+            .orElse(Double.NaN);
+    return new HandOver(ex.size(), unanswered, slowest, exitMillis, wire.claimants(ip));
   }
 
   /** Lets tcpdump write what it has queued, then stops it. */
