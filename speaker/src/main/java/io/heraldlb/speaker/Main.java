@@ -30,6 +30,7 @@ public final class Main {
         HERALDLB_SUSPECT_TIMEOUT     speaker.suspect-timeout    suspicion checked for [200ms]
         HERALDLB_GRATUITOUS_REFRESH  speaker.gratuitous-refresh after the 5 s burst; 0 = off [30s]
         HERALDLB_SHUTDOWN_GRACE      speaker.shutdown-grace     answer after leaving, at most [2s]
+        HERALDLB_STARTUP_SETTLE      speaker.startup-settle     wait for every speaker, at most [10s]
         HERALDLB_INTERFACE_RESCAN    speaker.interface-rescan                    [5s]
         HERALDLB_PROMISCUOUS         speaker.promiscuous        capture all frames [true]
         HERALDLB_NAMESPACE           namespace                 [heraldlb-system]

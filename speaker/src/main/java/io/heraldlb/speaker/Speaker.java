@@ -10,6 +10,7 @@ import io.heraldlb.speaker.kube.KubeFacts;
 import io.heraldlb.speaker.kube.KubeInformers;
 import io.heraldlb.speaker.membership.Membership;
 import io.heraldlb.speaker.membership.MembershipSettings;
+import io.heraldlb.speaker.membership.StartupGate;
 import io.heraldlb.speaker.metrics.SpeakerMetrics;
 import io.heraldlb.speaker.transport.InterfaceManager;
 import io.heraldlb.speaker.transport.PcapPort;
@@ -58,6 +59,7 @@ final class Speaker {
   private KubeInformers informers;
   private KubeEvents events;
   private Membership membership;
+  private volatile StartupGate gate;
   private OpsServer ops;
   private IpAddress podIp;
 
@@ -113,7 +115,7 @@ final class Speaker {
         new SpeakerLoop(
             settings.nodeName(),
             informers,
-            membership::members,
+            this::announcingMembers,
             interfaces,
             interfaces::wantPoolInterfaces,
             announcer,
@@ -132,9 +134,24 @@ final class Speaker {
       log.warn("informers not synced after {}; going on, /readyz waits", SYNC_TIMEOUT);
     }
     membership.updatePeers(peers());
+    gate = new StartupGate(clock, settings.startupSettle());
     membership.join();
     loopThread.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
     signal();
+  }
+
+  /**
+   * The live speakers the election may use; none (announce nothing, drop nothing) while the
+   * start-up gate is closed.
+   */
+  private Set<String> announcingMembers() {
+    Set<String> members = membership.members();
+    StartupGate g = gate;
+    if (g == null) {
+      return Set.of();
+    }
+    Set<String> speakers = informers.synced() ? informers.speakerNodes() : null;
+    return g.open(members, speakers) ? members : Set.of();
   }
 
   private MembershipSettings membershipSettings() {
@@ -189,6 +206,10 @@ final class Speaker {
 
   private void tick() {
     lastTick = clock.instant();
+    StartupGate g = gate;
+    if (g != null && g.due()) {
+      signal();
+    }
     loop.tick();
   }
 
@@ -212,6 +233,9 @@ final class Speaker {
     }
     if (membership == null || !membership.joined()) {
       return "not in the speaker group yet";
+    }
+    if (gate == null || !gate.isOpen()) {
+      return "waiting for the speaker group to hold every speaker";
     }
     return healthProblem();
   }

@@ -30,7 +30,8 @@ public record SpeakerSettings(
     Duration heartbeatTimeout,
     Duration suspectTimeout,
     Duration gratuitousRefresh,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Duration startupSettle) {
 
   private static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z0-9_.:@-]{1,15}");
   private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
@@ -63,6 +64,7 @@ public record SpeakerSettings(
     Duration suspect = r.duration("speaker.suspect-timeout", ms(50), Duration.ofSeconds(30));
     Duration refresh = r.duration("speaker.gratuitous-refresh", Duration.ZERO, Duration.ofHours(1));
     Duration grace = r.duration("speaker.shutdown-grace", Duration.ZERO, Duration.ofMinutes(1));
+    Duration settle = r.duration("speaker.startup-settle", Duration.ZERO, Duration.ofMinutes(5));
     List<ConfigError> errors = new ArrayList<>(r.errors());
     if (timeout.compareTo(interval.multipliedBy(2)) < 0) {
       errors.add(
@@ -95,7 +97,8 @@ public record SpeakerSettings(
             timeout,
             suspect,
             refresh,
-            grace));
+            grace,
+            settle));
   }
 
   private static String ms(Duration d) {

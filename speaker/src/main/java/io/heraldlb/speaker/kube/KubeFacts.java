@@ -131,6 +131,37 @@ public final class KubeFacts {
     return Optional.empty();
   }
 
+  /**
+   * The node a speaker pod runs on, if it counts as a running speaker: it has an address, is not
+   * being deleted, and has not ended.
+   */
+  public static Optional<String> speakerNode(Pod pod) {
+    if (pod.getSpec() == null
+        || pod.getSpec().getNodeName() == null
+        || pod.getMetadata().getDeletionTimestamp() != null
+        || podIp(pod).isEmpty()) {
+      return Optional.empty();
+    }
+    String phase = pod.getStatus().getPhase();
+    if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+      return Optional.empty();
+    }
+    return Optional.of(pod.getSpec().getNodeName());
+  }
+
+  /** False only when the node's Ready condition says the node is down (False or Unknown). */
+  public static boolean maybeReady(Node node) {
+    if (node.getStatus() == null || node.getStatus().getConditions() == null) {
+      return true;
+    }
+    for (NodeCondition c : node.getStatus().getConditions()) {
+      if ("Ready".equals(c.getType()) && !"True".equals(c.getStatus())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** A speaker pod's address, once it has one. */
   public static Optional<IpAddress> podIp(Pod pod) {
     String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();

@@ -184,6 +184,24 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
     return out;
   }
 
+  /**
+   * The nodes that run a speaker pod, except nodes known to be down: the members a converged
+   * speaker group should hold.
+   */
+  public Set<String> speakerNodes() {
+    Set<String> down = new HashSet<>();
+    for (Node n : nodes.getStore().list()) {
+      if (!KubeFacts.maybeReady(n)) {
+        down.add(n.getMetadata().getName());
+      }
+    }
+    Set<String> out = new TreeSet<>();
+    for (Pod p : pods.getStore().list()) {
+      KubeFacts.speakerNode(p).filter(n -> !down.contains(n)).ifPresent(out::add);
+    }
+    return out;
+  }
+
   @Override
   public void close() {
     for (SharedIndexInformer<? extends HasMetadata> i : informers.values()) {

@@ -29,6 +29,9 @@ import org.jgroups.stack.Protocol;
  *       {@code heartbeatTimeout} (checked every {@code heartbeatInterval}), then the same check.
  *   <li>{@code GMS} waits at most 500 ms for view acknowledgements, so a second silent member does
  *       not hold up the view that removes the first.
+ *   <li>{@code GMS} waits up to 3 s for a join response: a coordinator busy starting up (class
+ *       loading, JIT, a loaded node) can take over a second to install the view, and a join that
+ *       gives up founds a group of its own. Only start-up waits for this, never failover.
  *   <li>{@code MERGE3} heals split groups (two speakers that started alone, a healed partition)
  *       within a few seconds.
  * </ul>
@@ -39,7 +42,7 @@ public final class JGroupsStack {
   public static final String CLUSTER = "heraldlb-speaker";
 
   static final long VIEW_ACK_TIMEOUT_MS = 500;
-  static final long JOIN_TIMEOUT_MS = 1000;
+  static final long JOIN_TIMEOUT_MS = 3000;
   static final long MERGE_MIN_MS = 1000;
   static final long MERGE_MAX_MS = 3000;
 

@@ -125,6 +125,14 @@ public final class PcapPort implements Port {
   public void close() {
     running = false;
     try {
+      // On a quiet link the read can block in poll() past its timeout (the kernel wakes a
+      // TPACKET_V3 reader only for a non-empty block), and close() waits for the read to return:
+      // a SIGTERM then never ended. Break the loop first; libpcap wakes the poll for it.
+      handle.breakLoop();
+    } catch (NotOpenException | RuntimeException e) {
+      log.debug("breaking the capture loop on {}", link.name(), e);
+    }
+    try {
       thread.join(2L * READ_TIMEOUT_MS + 100);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

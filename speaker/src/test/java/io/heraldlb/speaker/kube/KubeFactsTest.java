@@ -143,4 +143,58 @@ class KubeFactsTest {
     assertEquals("a", KubeFacts.node(node).labels().get("zone"));
     assertEquals(Optional.of(IpAddress.parse("10.0.0.11")), KubeFacts.internalIp(node));
   }
+
+  static io.fabric8.kubernetes.api.model.Pod speakerPod(String node, String ip, String phase) {
+    return new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata()
+        .withName("speaker-" + node)
+        .endMetadata()
+        .withNewSpec()
+        .withNodeName(node)
+        .endSpec()
+        .withNewStatus()
+        .withPhase(phase)
+        .withPodIP(ip)
+        .endStatus()
+        .build();
+  }
+
+  @Test
+  void aSpeakerPodCountsOnceItHasAnAddressUntilItEndsOrIsDeleted() {
+    assertEquals(
+        Optional.of("n1"), KubeFacts.speakerNode(speakerPod("n1", "10.0.0.11", "Running")));
+    assertEquals(Optional.empty(), KubeFacts.speakerNode(speakerPod("n1", null, "Pending")));
+    assertEquals(Optional.empty(), KubeFacts.speakerNode(speakerPod("n1", "10.0.0.11", "Failed")));
+    var deleted = speakerPod("n1", "10.0.0.11", "Running");
+    deleted.getMetadata().setDeletionTimestamp("2024-01-01T00:00:00Z");
+    assertEquals(Optional.empty(), KubeFacts.speakerNode(deleted));
+  }
+
+  @Test
+  void aNodeIsTakenForDownOnlyWhenItsReadyConditionSaysSo() {
+    var node = new NodeBuilder().withNewMetadata().withName("n1").endMetadata();
+    assertTrue(KubeFacts.maybeReady(node.build()));
+    assertTrue(
+        KubeFacts.maybeReady(
+            node.withNewStatus()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
+                .endStatus()
+                .build()));
+    var unknown =
+        new NodeBuilder()
+            .withNewMetadata()
+            .withName("n2")
+            .endMetadata()
+            .withNewStatus()
+            .addNewCondition()
+            .withType("Ready")
+            .withStatus("Unknown")
+            .endCondition()
+            .endStatus()
+            .build();
+    assertEquals(false, KubeFacts.maybeReady(unknown));
+  }
 }

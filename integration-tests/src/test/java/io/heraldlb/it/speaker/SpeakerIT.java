@@ -1,0 +1,248 @@
+package io.heraldlb.it.speaker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.heraldlb.it.bench.ArpWire;
+import io.heraldlb.it.bench.SpeakerLab;
+import io.heraldlb.it.lab.Await;
+import io.heraldlb.it.lab.Frames;
+import io.heraldlb.it.lab.Lab;
+import io.heraldlb.it.lab.LabClient;
+import io.heraldlb.it.lab.LabNode;
+import io.heraldlb.it.lab.LabProcess;
+import io.heraldlb.it.lab.LabTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Three speakers as real JVMs in node namespaces, one LAN client, Services whose status already
+ * holds their address (what the allocator writes). Everything is checked with the tools a user has:
+ * arping, ip neigh, curl, tcpdump. The tests share one lab and run in order; the last two take the
+ * announcing speaker down.
+ */
+@LabTest(nodes = 3)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SpeakerIT {
+  private static final Duration CONVERGE = Duration.ofSeconds(60);
+  private static final String SPOOF_MAC = "02:66:00:00:00:99";
+
+  private static Lab lab;
+  private static SpeakerLab speakers;
+  private static LabClient client;
+  private static String ip;
+  private static LabNode winner;
+
+  @BeforeAll
+  static void startSpeakers(Lab theLab) {
+    lab = theLab;
+    speakers = new SpeakerLab(lab);
+    client = lab.client();
+    ip = lab.subnet().v4(100);
+    winner = SpeakerLab.expectedWinner(ip, lab.nodes());
+    lab.startBackends(SpeakerLab.SERVICE_PORT);
+    speakers.publish("web", ip);
+    speakers.startAll();
+    Duration converged = speakers.awaitConverged(CONVERGE);
+    System.out.printf(
+        "speakers started together; one group view after %d ms; %s must announce %s%n",
+        converged.toMillis(), winner.name(), ip);
+  }
+
+  @Test
+  @Order(1)
+  void exactlyOneMacAnswersAndItIsTheElectedNodes() {
+    assertEquals(winner, speakers.awaitAnnounced(ip, Duration.ofSeconds(20)));
+    LabClient.Capture capture = client.capture("one-answer", "arp");
+
+    LabClient.Arping arping = client.arpingBroadcast(ip, 5, Duration.ofSeconds(5));
+    SpeakerLab.stopCapture(capture);
+
+    assertEquals(List.of(winner.mac()), arping.distinctMacs());
+    assertEquals(5, arping.macs().size(), "one reply per request, none from another node");
+    assertEquals(
+        List.of(winner.mac()),
+        ArpWire.parse(capture.read("arp")).claimants(ip),
+        "only the elected node ever claims the address on the wire");
+    assertEquals(Optional.of(winner.name()), client.curl(ip, SpeakerLab.SERVICE_PORT));
+  }
+
+  @Test
+  @Order(2)
+  void anIpv6AddressIsAnsweredWithANeighborAdvertisementFromTheElectedNodeOnly() {
+    String ip6 = lab.subnet().v6(0x100);
+    LabNode winner6 = SpeakerLab.expectedWinner(ip6, lab.nodes());
+    speakers.publish("web6", ip6);
+    LabClient.Capture capture = client.capture("ndp", "icmp6");
+
+    String body =
+        Await.value(
+            "curl -6 to reach the Service",
+            Duration.ofSeconds(20),
+            () -> client.curl(ip6, SpeakerLab.SERVICE_PORT));
+    client.sendFrames(List.of(Frames.neighborSolicitation(client.mac(), client.ipv6(), ip6)), 3);
+    Await.until(
+        "the capture to hold the advertisements answering our solicitations",
+        Duration.ofSeconds(5),
+        () -> advertisers(capture).size() >= 1 && advertisementCount(capture) >= 3);
+    SpeakerLab.stopCapture(capture);
+
+    assertEquals(winner6.name(), body);
+    assertEquals(Set.of(winner6.mac()), advertisers(capture));
+    assertEquals(Optional.of(winner6.mac()), client.neighbourMac(ip6));
+  }
+
+  private static Set<String> advertisers(LabClient.Capture capture) {
+    Set<String> macs = new TreeSet<>();
+    for (String line : advertisements(capture)) {
+      macs.add(line.split(" ")[1]);
+    }
+    return macs;
+  }
+
+  private static long advertisementCount(LabClient.Capture capture) {
+    return advertisements(capture).size();
+  }
+
+  /** Neighbor advertisements on the wire, except the client's own. */
+  private static List<String> advertisements(LabClient.Capture capture) {
+    return capture.read("icmp6").stream()
+        .filter(l -> l.contains("neighbor advertisement"))
+        .filter(l -> !l.split(" ")[1].equals(client.mac()))
+        .toList();
+  }
+
+  @Test
+  @Order(3)
+  void malformedAndSpoofedFramesNeitherKillTheSpeakersNorChangeWhoAnswers() {
+    double droppedBefore = droppedFrames();
+
+    client.sendFrames(hostileFrames(), 40);
+
+    for (LabNode node : lab.nodes()) {
+      LabProcess speaker = speakers.speaker(node);
+      assertTrue(speaker.isAlive(), node.name() + "'s speaker died: " + speaker.tail(20));
+    }
+    assertEquals(
+        List.of(winner.mac()), client.arpingBroadcast(ip, 3, Duration.ofSeconds(3)).distinctMacs());
+    Await.until(
+        "the speakers to count dropped frames",
+        Duration.ofSeconds(5),
+        () -> droppedFrames() >= droppedBefore + 40);
+  }
+
+  private static double droppedFrames() {
+    double total = 0;
+    for (LabNode node : lab.nodes()) {
+      total += SpeakerLab.sum(speakers.metrics(node), "heraldlb_frames_dropped_total");
+    }
+    return total;
+  }
+
+  /** Broken and forged ARP/NDP: everything a careless parser trips on. */
+  private static List<byte[]> hostileFrames() {
+    String spoofIp = lab.subnet().v4(201);
+    byte[] request = Frames.arpRequest(SPOOF_MAC, spoofIp, ip);
+    String ip6 = lab.subnet().v6(0x100);
+    byte[] ns = Frames.neighborSolicitation(SPOOF_MAC, lab.subnet().v6(0x201), ip6);
+    int icmp = 14 + 40;
+    List<byte[]> frames = new ArrayList<>();
+    frames.add(Frames.truncate(request, 14));
+    frames.add(Frames.truncate(request, 20));
+    frames.add(Frames.truncate(request, 41));
+    frames.add(Frames.withByte(request, 15, 6)); // hardware type 6
+    frames.add(Frames.withByte(request, 18, 16)); // hardware length 16
+    frames.add(Frames.withByte(request, 19, 16)); // protocol length 16
+    frames.add(Frames.withByte(request, 21, 7)); // opcode 7
+    frames.add(
+        Frames.arp(Frames.BROADCAST, SPOOF_MAC, 1, Frames.BROADCAST, spoofIp, SPOOF_MAC, ip));
+    frames.add(Frames.arpRequest(SPOOF_MAC, "0.0.0.0", ip)); // an address probe
+    frames.add(Frames.truncate(ns, icmp + 10));
+    frames.add(Frames.withByte(ns, icmp + 2, 0x55)); // bad checksum
+    frames.add(Frames.withByte(ns, 14 + 7, 64)); // hop limit not 255
+    frames.add(Frames.withByte(ns, icmp + 25, 0)); // option length 0
+    frames.add(Frames.withByte(ns, icmp + 25, 200)); // option longer than the frame
+    frames.add(Frames.withByte(ns, 14 + 6, 17)); // next header UDP
+    frames.add(HexFormat.of().parseHex("ffffffffffff02660000009986dd" + "60".repeat(30)));
+    frames.add(HexFormat.of().parseHex("ffffffffffff026600000099" + "0806"));
+    return frames;
+  }
+
+  @Test
+  @Order(4)
+  void aSpoofedReplyForTheAnnouncedAddressCountsAsAnIpConflict() {
+    double before = conflicts(winner);
+
+    client.sendFrames(
+        List.of(
+            Frames.arpReply(SPOOF_MAC, ip, client.mac(), client.ip()),
+            Frames.gratuitousArp(SPOOF_MAC, ip)),
+        2);
+
+    Await.until(
+        winner.name() + " to count the conflict",
+        Duration.ofSeconds(10),
+        () -> conflicts(winner) >= before + 1);
+    assertEquals(
+        List.of(winner.mac()), client.arpingBroadcast(ip, 2, Duration.ofSeconds(2)).distinctMacs());
+    client.flushNeighbour(ip); // the spoofed reply also went into the client's own cache
+  }
+
+  private static double conflicts(LabNode node) {
+    return SpeakerLab.sum(speakers.metrics(node), "heraldlb_ip_conflicts_total");
+  }
+
+  @Test
+  @Order(5)
+  void killingTheAnnouncerMovesTheAddressAndTheClientsNeighbourEntry() throws Exception {
+    LabNode successor = SpeakerLab.expectedWinner(ip, speakers.others(winner));
+    assertEquals(winner.mac(), speakers.resolveFromClient(ip));
+    Thread.sleep(1200); // the client ignores a new MAC within its locktime (1 s) of an update
+
+    long start = System.nanoTime();
+    speakers.speaker(winner).kill();
+    SpeakerLab.Moved moved = speakers.awaitNeighbourMove(ip, winner.mac(), start, CONVERGE);
+
+    System.out.printf(
+        "SIGKILL of %s's speaker: the client's neighbour entry for %s moved to %s after %d ms%n",
+        winner.name(), ip, successor.name(), moved.after().toMillis());
+    assertEquals(successor.mac(), moved.mac());
+    // The target is 1 s (see bench.sh speaker); here only a bound a loaded machine keeps.
+    assertTrue(moved.after().compareTo(Duration.ofSeconds(3)) < 0, moved.after().toString());
+    assertEquals(Optional.of(successor.name()), client.curl(ip, SpeakerLab.SERVICE_PORT));
+
+    speakers.restart(winner);
+    speakers.awaitConverged(CONVERGE);
+    assertEquals(winner, speakers.awaitAnnounced(ip, Duration.ofSeconds(20)));
+  }
+
+  @Test
+  @Order(6)
+  void sigtermHandsTheAddressOverWithoutAnUnansweredRequest() {
+    LabNode successor = SpeakerLab.expectedWinner(ip, speakers.others(winner));
+
+    SpeakerLab.HandOver handOver = speakers.handOver(winner, ip, "sigterm");
+
+    System.out.printf(
+        "SIGTERM of %s's speaker: %d ARP requests every 10 ms, %d unanswered within 200 ms"
+            + " (slowest reply %.1f ms); it exited after %d ms%n",
+        winner.name(),
+        handOver.requests(),
+        handOver.unanswered(),
+        handOver.slowestMillis(),
+        handOver.exitMillis());
+    assertTrue(handOver.requests() >= 300, "requests sent: " + handOver.requests());
+    assertEquals(0, handOver.unanswered());
+    assertTrue(handOver.claimants().contains(successor.mac()), handOver.claimants().toString());
+  }
+}

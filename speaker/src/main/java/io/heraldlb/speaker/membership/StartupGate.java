@@ -1,0 +1,74 @@
+package io.heraldlb.speaker.membership;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds a starting speaker back from announcing until its group has converged. Speakers started at
+ * the same moment (a roll-out, a cluster boot) often find no peer listening yet and each found a
+ * group of their own; each would then win every address and answer for it until the groups merge.
+ * The gate opens once the view holds every node that runs a speaker pod, or after {@code maxWait}
+ * (a pod of a dead node must not keep the addresses dark for long), and then stays open: it only
+ * governs start-up, never failover.
+ *
+ * <p>Not thread-safe: the recompute loop is its only caller.
+ */
+public final class StartupGate {
+  private static final Logger log = LoggerFactory.getLogger(StartupGate.class);
+
+  private final Clock clock;
+  private final Instant deadline;
+  private final Duration maxWait;
+  private volatile boolean open;
+
+  /**
+   * @param maxWait how long to wait for the group to hold every speaker; zero: never wait
+   */
+  public StartupGate(Clock clock, Duration maxWait) {
+    this.clock = clock;
+    this.maxWait = maxWait;
+    this.deadline = clock.instant().plus(maxWait);
+    this.open = maxWait.isZero();
+  }
+
+  /**
+   * Whether this speaker may announce.
+   *
+   * @param members the current view's nodes (empty before the first view)
+   * @param speakerNodes the nodes running a speaker pod, or null while that is not known yet
+   */
+  public boolean open(Set<String> members, Set<String> speakerNodes) {
+    if (open) {
+      return true;
+    }
+    if (!members.isEmpty() && speakerNodes != null && members.containsAll(speakerNodes)) {
+      open = true;
+      log.info("the speaker group holds every speaker {}: announcing", new TreeSet<>(members));
+    } else if (!clock.instant().isBefore(deadline)) {
+      open = true;
+      Set<String> missing = new TreeSet<>(speakerNodes == null ? Set.of() : speakerNodes);
+      missing.removeAll(members);
+      log.warn(
+          "announcing although the speaker group {} still lacks {} after {} ms",
+          new TreeSet<>(members),
+          speakerNodes == null ? "(speaker pods unknown)" : missing,
+          maxWait.toMillis());
+    }
+    return open;
+  }
+
+  /** True once the gate has opened (it never closes again). */
+  public boolean isOpen() {
+    return open;
+  }
+
+  /** True when the gate is still closed but its wait is over: the next call opens it. */
+  public boolean due() {
+    return !open && !clock.instant().isBefore(deadline);
+  }
+}
