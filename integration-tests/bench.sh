@@ -3,6 +3,10 @@
 #
 #   sudo ./integration-tests/bench.sh speaker [options]   failover, hand-over, ARP latency, memory
 #                                                         on a three-node network-namespace lab
+#   ./integration-tests/bench.sh allocator                the IPAM core (JMH, against a naive scan),
+#                                                         memory per assignment, and 1,000 Services
+#                                                         against the mock API server (against a
+#                                                         bare client in the same run)
 #
 # Each subcommand prints its own options with --help. Benchmarks that build a lab take the lab
 # lock (/run/heraldlb-lab/helpers.lock), so that only one lab runs on the machine at a time.
@@ -15,6 +19,7 @@ target="integration-tests/target"
 die() { echo "bench.sh: $*" >&2; exit 1; }
 usage() {
   echo "usage: sudo $0 speaker [--help | options]" >&2
+  echo "       $0 allocator" >&2
   exit 2
 }
 
@@ -38,6 +43,20 @@ case "$command" in
     with_lab_lock java -cp "$target/classes:$(cat "$target/lab.classpath")" \
       -Dheraldlb.repo="$repo" -Dlogback.configurationFile="$repo/$target/classes/lab-logback.xml" \
       io.heraldlb.it.bench.SpeakerBenchmark "$@"
+    ;;
+  allocator)
+    # The benchmarks live in the allocator's test classes; JMH forks JVMs with the same class path.
+    echo "bench.sh: building the allocator's benchmarks" >&2
+    mvn -B -q -DskipTests -Dspotless.check.skip=true -pl allocator -am test-compile \
+      dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+    cp="allocator/target/test-classes:allocator/target/classes:$(cat allocator/target/bench.classpath)"
+    echo "== IPAM core: release + allocate in a 99%-full /16 and an IPv6 /64 holding 100,000, naive scan alongside; re-seed of 10,000"
+    java -cp "$cp" org.openjdk.jmh.Main IpamBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s
+    echo "== memory per assignment"
+    java -cp "$cp" io.heraldlb.allocator.bench.IpamMemory
+    echo "== 1,000 Services against the mock API server, and a bare client in the same run"
+    java -cp "$cp" io.heraldlb.allocator.bench.EndToEndBenchmark 1000 2>&1 \
+      | grep -E '^(pending|burst|baseline|end-to-end):'
     ;;
   help | --help | -h)
     usage

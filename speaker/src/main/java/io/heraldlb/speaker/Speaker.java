@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Speaker {
   private static final Logger log = LoggerFactory.getLogger(Speaker.class);
-  private static final Duration TICK = Duration.ofMillis(50);
+  private static final Duration TICK = Duration.ofMillis(100);
   private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(30);
 
   private final SpeakerSettings settings;
