@@ -246,8 +246,17 @@ class AllocatorApiTest {
   void writesNothingForAServiceThatAlreadyShowsItsIp() {
     cluster.createService("default", "a", b -> b);
     cluster.awaitIps("default", "a");
+    // The status write leaves an empty annotation map; wait for the pool annotation itself.
     await(
-        () -> cluster.service("default", "a").getMetadata().getAnnotations() != null, "annotation");
+        () ->
+            "default"
+                .equals(
+                    cluster
+                        .service("default", "a")
+                        .getMetadata()
+                        .getAnnotations()
+                        .get(ServiceFacts.ALLOCATED_FROM)),
+        "the pool annotation");
     String version = cluster.service("default", "a").getMetadata().getResourceVersion();
     cluster.createService("default", "marker", b -> b);
     cluster.awaitIps("default", "marker");
