@@ -50,7 +50,18 @@ final class Discovery extends Dispatcher {
     String path = request.getPath() == null ? "" : request.getPath().split("\\?", 2)[0];
     String document = "GET".equals(request.getMethod()) ? documents.get(path) : null;
     if (document == null) {
-      return crud.dispatch(request);
+      if (Tables.wanted(request, path)) {
+        return Tables.services(crud.dispatch(request));
+      }
+      if (FieldSelectors.applies(request, path)) {
+        return FieldSelectors.dispatch(request, crud::dispatch);
+      }
+      MockResponse answer = crud.dispatch(request);
+      String full = request.getPath() == null ? "" : request.getPath();
+      // Without a content type, kubectl (which asks for protobuf first) cannot read the JSON.
+      return full.contains("watch=")
+          ? answer
+          : answer.setHeader("Content-Type", "application/json");
     }
     return new MockResponse()
         .setResponseCode(200)

@@ -29,14 +29,6 @@ public final class LabMain {
              lab.sh list                      show the labs on this machine
       """;
 
-  /**
-   * {@code kubectl get svc} columns: the lab's API server has no server-side table printing, so
-   * plain {@code kubectl get} shows only NAME and AGE.
-   */
-  static final String SVC_COLUMNS =
-      "NAME:.metadata.name,TYPE:.spec.type,CLUSTER-IP:.spec.clusterIP,"
-          + "EXTERNAL-IP:.status.loadBalancer.ingress[*].ip,PORT:.spec.ports[*].port";
-
   private final PrintStream out;
 
   LabMain(PrintStream out) {
@@ -123,7 +115,8 @@ public final class LabMain {
         """
         The lab is up. From this machine (as root):
           export KUBECONFIG=%s
-          kubectl get svc -o custom-columns=%s
+          kubectl get svc
+          kubectl describe svc web
           kubectl apply --validate=false -f deploy/examples/
           ip netns exec %s curl -s http://%s/
           ip netns exec %s arping -c 3 -I eth0 %s
@@ -133,15 +126,7 @@ public final class LabMain {
         Stop it with: sudo ./integration-tests/lab.sh down   (or Ctrl-C here)
         lab ready
         """,
-        lab.kubeconfig(),
-        SVC_COLUMNS,
-        client,
-        ip,
-        client,
-        ip,
-        client,
-        nodesLine(lab),
-        lab.logDir());
+        lab.kubeconfig(), client, ip, client, ip, client, nodesLine(lab), lab.logDir());
     out.flush();
     awaitShutdown();
   }

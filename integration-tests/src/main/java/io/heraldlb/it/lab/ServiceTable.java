@@ -62,7 +62,7 @@ public final class ServiceTable {
         .toList();
   }
 
-  private static String ports(Service service) {
+  static String ports(Service service) {
     return service.getSpec().getPorts().stream()
         .map(ServiceTable::port)
         .collect(Collectors.joining(","));
@@ -75,7 +75,7 @@ public final class ServiceTable {
         : port.getPort() + ":" + port.getNodePort() + "/" + protocol;
   }
 
-  private static String orNone(String value) {
+  static String orNone(String value) {
     return value == null || value.isEmpty() ? "<none>" : value;
   }
 }
