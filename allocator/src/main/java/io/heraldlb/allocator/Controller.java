@@ -62,6 +62,10 @@ final class Controller implements Runnable {
   private final String loadBalancerClass;
   private final Ipam ipam = new Ipam(PoolConfig.EMPTY);
   private PoolConfig config;
+
+  private record PoolSize(String pool, Family family, double total) {}
+
+  private List<PoolSize> poolSizes = List.of();
   private volatile boolean seeded;
 
   Controller(
@@ -119,7 +123,11 @@ final class Controller implements Runnable {
       if (result instanceof Result.RetryAfter r) {
         queue.addAfter(key, r.delay());
       } else {
-        queue.succeeded(key);
+        // A write just queued for this key reports its own outcome: resetting the failure count
+        // here would keep retries of a failing write at the first backoff step forever.
+        if (!(key instanceof ServiceKey service && writer.busy(service))) {
+          queue.succeeded(key);
+        }
         if (result instanceof Result.ReprocessAll) {
           enqueueAll();
         }
@@ -176,6 +184,7 @@ final class Controller implements Runnable {
     }
     next.notes().forEach(n -> log.warn("pool ConfigMap: {}", n));
     config = next;
+    poolSizes = sizes(next);
     ipam.setConfig(next);
     String names = next.pools().stream().map(Pool::name).collect(Collectors.joining(", "));
     log.info("loaded {} pool(s) from '{}': {}", next.pools().size(), next.source(), names);
@@ -304,18 +313,24 @@ final class Controller implements Runnable {
   }
 
   private void publishMetrics() {
-    if (config == null) {
-      return;
-    }
-    List<AllocatorMetrics.PoolFigures> figures = new ArrayList<>();
-    for (Pool p : config.pools()) {
-      for (Family f : p.families()) {
-        figures.add(
-            new AllocatorMetrics.PoolFigures(
-                p.name(), f, p.size(f).doubleValue(), ipam.inUse(p.name(), f)));
-      }
+    List<AllocatorMetrics.PoolFigures> figures = new ArrayList<>(poolSizes.size());
+    for (PoolSize p : poolSizes) {
+      figures.add(
+          new AllocatorMetrics.PoolFigures(
+              p.pool(), p.family(), p.total(), ipam.inUse(p.pool(), p.family())));
     }
     metrics.publish(figures, ipam.assignmentCount());
+  }
+
+  /** Pool sizes per family, summed once per configuration rather than on every reconcile. */
+  private static List<PoolSize> sizes(PoolConfig config) {
+    List<PoolSize> out = new ArrayList<>();
+    for (Pool p : config.pools()) {
+      for (Family f : p.families()) {
+        out.add(new PoolSize(p.name(), f, p.size(f).doubleValue()));
+      }
+    }
+    return List.copyOf(out);
   }
 
   private static String ips(List<IpAddress> ips) {

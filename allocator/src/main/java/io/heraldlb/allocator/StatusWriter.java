@@ -179,6 +179,11 @@ final class StatusWriter {
         && last.versions().contains(wanted.service().getMetadata().getResourceVersion());
   }
 
+  /** Whether a write for {@code key} is queued or in flight. */
+  synchronized boolean busy(ServiceKey key) {
+    return busy.contains(key);
+  }
+
   /** Forgets what was written for a Service that is gone. */
   synchronized void forget(ServiceKey key) {
     written.remove(key);
