@@ -33,6 +33,7 @@ public final class Main {
         HERALDLB_STARTUP_SETTLE      speaker.startup-settle     wait for every speaker, at most [10s]
         HERALDLB_INTERFACE_RESCAN    speaker.interface-rescan                    [5s]
         HERALDLB_PROMISCUOUS         speaker.promiscuous        capture all frames [true]
+        HERALDLB_CAPTURE_THREADS     speaker.capture-threads    per interface: one per CPU, at most [8]
         HERALDLB_NAMESPACE           namespace                 [heraldlb-system]
         HERALDLB_CONFIGMAP           configmap                 pool ConfigMap [heraldlb-config]
         HERALDLB_LOAD_BALANCER_CLASS load-balancer-class       [none: Services without a class]

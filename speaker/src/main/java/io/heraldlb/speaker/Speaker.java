@@ -13,7 +13,7 @@ import io.heraldlb.speaker.membership.MembershipSettings;
 import io.heraldlb.speaker.membership.StartupGate;
 import io.heraldlb.speaker.metrics.SpeakerMetrics;
 import io.heraldlb.speaker.transport.InterfaceManager;
-import io.heraldlb.speaker.transport.PcapPort;
+import io.heraldlb.speaker.transport.PacketSocketPort;
 import io.heraldlb.speaker.transport.Responder;
 import io.heraldlb.speaker.transport.SysfsInterfaces;
 import io.heraldlb.speaker.transport.Warmup;
@@ -93,7 +93,7 @@ final class Speaker {
         new InterfaceManager(
             new SysfsInterfaces(SysfsInterfaces.DEFAULT_ROOT),
             settings.interfaces(),
-            PcapPort.factory(settings.promiscuous()),
+            PacketSocketPort.factory(settings.promiscuous(), settings.captureThreads()),
             link ->
                 new Responder(
                     link,

@@ -25,6 +25,7 @@ public record SpeakerSettings(
     List<String> interfaces,
     Duration interfaceRescan,
     boolean promiscuous,
+    int captureThreads,
     int membershipPort,
     Duration heartbeatInterval,
     Duration heartbeatTimeout,
@@ -32,6 +33,9 @@ public record SpeakerSettings(
     Duration gratuitousRefresh,
     Duration shutdownGrace,
     Duration startupSettle) {
+
+  /** Capture threads per interface, at most: one per CPU up to this many. */
+  public static final int MAX_CAPTURE_THREADS = 64;
 
   private static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z0-9_.:@-]{1,15}");
   private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
@@ -58,6 +62,7 @@ public record SpeakerSettings(
     List<String> interfaces = r.list("speaker.interfaces", SpeakerSettings::interfaceName);
     Duration rescan = r.duration("speaker.interface-rescan", ms(500), Duration.ofMinutes(10));
     boolean promiscuous = r.oneOf("speaker.promiscuous", "true", "false").equals("true");
+    int captureThreads = r.integer("speaker.capture-threads", 1, MAX_CAPTURE_THREADS);
     int membershipPort = r.integer("speaker.membership-port", 1, 65535 - 100);
     Duration interval = r.duration("speaker.heartbeat-interval", ms(50), Duration.ofSeconds(30));
     Duration timeout = r.duration("speaker.heartbeat-timeout", ms(100), Duration.ofMinutes(5));
@@ -92,6 +97,7 @@ public record SpeakerSettings(
             interfaces,
             rescan,
             promiscuous,
+            captureThreads,
             membershipPort,
             interval,
             timeout,

@@ -3,6 +3,7 @@ package io.heraldlb.speaker;
 import io.heraldlb.speaker.packet.FrameParser;
 import io.heraldlb.speaker.packet.MacAddress;
 import io.heraldlb.speaker.packet.ParsedFrame;
+import io.heraldlb.speaker.responder.AnnouncedTable;
 import io.heraldlb.speaker.transport.Transport;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +36,14 @@ public final class FakeTransport implements Transport {
   public Set<String> defaultInterfaces() {
     return Set.copyOf(defaults);
   }
+
+  @Override
+  public void captureFor(AnnouncedTable table) {
+    capturedFor = table;
+  }
+
+  /** The table the announcer last narrowed capturing to. */
+  public volatile AnnouncedTable capturedFor = AnnouncedTable.EMPTY;
 
   @Override
   public boolean send(String interfaceName, byte[] frame, int length) {

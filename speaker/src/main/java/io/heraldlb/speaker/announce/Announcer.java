@@ -145,6 +145,10 @@ public final class Announcer {
   private void publish() {
     Map<IpAddress, List<String>> by = new HashMap<>();
     current.forEach((ip, a) -> by.put(ip, a.interfaces()));
-    table = AnnouncedTable.of(by);
+    AnnouncedTable next = AnnouncedTable.of(by);
+    // A request that passes the new filter before the table is published is dropped as not ours,
+    // as it was before filters; one filtered out in that instant was for an address being given up.
+    transport.captureFor(next);
+    table = next;
   }
 }

@@ -1,6 +1,6 @@
 package io.heraldlb.speaker.transport;
 
-/** Receives each captured frame, on the capture thread of the port it arrived on. */
+/** Receives each captured frame, on the capture thread that read it. */
 @FunctionalInterface
 public interface FrameHandler {
   /**

@@ -1,6 +1,7 @@
 package io.heraldlb.speaker.transport;
 
 import io.heraldlb.speaker.packet.MacAddress;
+import io.heraldlb.speaker.responder.AnnouncedTable;
 import io.heraldlb.speaker.responder.Link;
 import java.io.IOException;
 import java.util.List;
@@ -31,10 +32,11 @@ public final class InterfaceManager implements Transport, AutoCloseable {
   private volatile Set<String> poolInterfaces = Set.of();
   private volatile Set<String> defaults = Set.of();
   private volatile Set<String> missing = Set.of();
+  private volatile AnnouncedTable captured = AnnouncedTable.EMPTY;
 
   /**
    * @param override interfaces named by the operator; empty: automatic selection
-   * @param handlers the frame handler for each newly opened interface
+   * @param handlers a new frame handler for one capture thread of an interface
    * @param onChange told (on the rescanning thread) whenever the open set changed
    */
   public InterfaceManager(
@@ -111,7 +113,9 @@ public final class InterfaceManager implements Transport, AutoCloseable {
       }
       try {
         Link link = new Link(nif.name(), nif.mac());
-        ports.put(nif.name(), factory.open(nif, handlers.apply(link)));
+        Port port = factory.open(nif, () -> handlers.apply(link));
+        port.captureFor(captured.on(nif.name()));
+        ports.put(nif.name(), port);
         openFailures.remove(nif.name());
         log.info("capturing ARP/NDP on {} ({})", nif.name(), nif.mac());
         changed = true;
@@ -134,6 +138,12 @@ public final class InterfaceManager implements Transport, AutoCloseable {
   @Override
   public Set<String> defaultInterfaces() {
     return defaults;
+  }
+
+  @Override
+  public synchronized void captureFor(AnnouncedTable table) {
+    captured = table;
+    ports.forEach((name, port) -> port.captureFor(table.on(name)));
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.heraldlb.speaker.transport;
 
+import io.heraldlb.config.IpAddress;
 import io.heraldlb.speaker.responder.Link;
+import java.util.Set;
 
 /** One open interface: frames captured on it go to a handler, frames sent go out of it. */
 public interface Port extends AutoCloseable {
@@ -9,6 +11,12 @@ public interface Port extends AutoCloseable {
 
   /** Sends the first {@code length} bytes of {@code frame}; false (and logged) if it failed. */
   boolean send(byte[] frame, int length);
+
+  /**
+   * Narrows capturing to the frames that concern these addresses (see {@link CaptureFilter}). A
+   * port without a kernel filter captures everything and ignores this.
+   */
+  default void captureFor(Set<IpAddress> addresses) {}
 
   /** Null while capturing normally; otherwise what broke. */
   String problem();

@@ -1,6 +1,7 @@
 package io.heraldlb.speaker.transport;
 
 import io.heraldlb.speaker.packet.MacAddress;
+import io.heraldlb.speaker.responder.AnnouncedTable;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,6 +13,9 @@ public interface Transport {
 
   /** Where addresses of pools without their own {@code interfaces} are announced. */
   Set<String> defaultInterfaces();
+
+  /** Narrows each interface's capture to the addresses this table announces on it. */
+  void captureFor(AnnouncedTable table);
 
   /** Sends the first {@code length} bytes of {@code frame}; false if not open or it failed. */
   boolean send(String interfaceName, byte[] frame, int length);

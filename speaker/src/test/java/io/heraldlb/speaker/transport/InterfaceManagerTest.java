@@ -62,7 +62,7 @@ class InterfaceManagerTest {
       new InterfaceManager(
           () -> List.copyOf(present),
           List.of(),
-          (nif, handler) -> {
+          (nif, handlers) -> {
             if (refuse.contains(nif.name())) {
               throw new IOException("permission denied");
             }

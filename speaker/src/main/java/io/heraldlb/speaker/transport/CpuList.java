@@ -1,0 +1,41 @@
+package io.heraldlb.speaker.transport;
+
+import java.util.BitSet;
+
+/** The kernel's CPU list format, as in {@code /sys/devices/system/cpu/online}: "0-3,8,10-11". */
+final class CpuList {
+  private CpuList() {}
+
+  /** Above any machine Linux runs on today; a larger id in the file is refused as corrupt. */
+  static final int MAX_CPUS = 8192;
+
+  static BitSet parse(String text) {
+    BitSet cpus = new BitSet();
+    String s = text.strip();
+    if (s.isEmpty()) {
+      throw new IllegalArgumentException("empty CPU list");
+    }
+    for (String part : s.split(",", -1)) {
+      int dash = part.indexOf('-');
+      int from = cpu(dash < 0 ? part : part.substring(0, dash), text);
+      int to = dash < 0 ? from : cpu(part.substring(dash + 1), text);
+      if (to < from) {
+        throw new IllegalArgumentException("descending range '" + part + "' in CPU list " + text);
+      }
+      cpus.set(from, to + 1);
+    }
+    return cpus;
+  }
+
+  private static int cpu(String s, String text) {
+    try {
+      int cpu = Integer.parseInt(s);
+      if (cpu >= 0 && cpu < MAX_CPUS) {
+        return cpu;
+      }
+    } catch (NumberFormatException e) {
+      // named below
+    }
+    throw new IllegalArgumentException("'" + s + "' is not a CPU number in CPU list " + text);
+  }
+}

@@ -1,0 +1,123 @@
+package io.heraldlb.speaker.transport;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.BitSet;
+
+/**
+ * The C library calls behind {@link PacketSocketPort}, mapped directly (JNA's fastest form: only
+ * primitive arguments, addresses as {@code long}). The setup helpers turn a failed call into an
+ * {@link IOException} naming the call and errno; {@link #recvmsg} and {@link #send} are on the
+ * answer path and leave errno to the caller. 64-bit Linux only (struct layouts, {@code size_t}).
+ */
+final class Linux {
+  private Linux() {}
+
+  static {
+    Native.register(Linux.class, NativeLibrary.getInstance("c"));
+  }
+
+  static final int AF_PACKET = 17;
+  static final int SOCK_RAW = 3;
+  static final int ETH_P_ALL = 0x0003;
+  static final int SOL_SOCKET = 1;
+  static final int SO_RCVTIMEO = 20;
+  static final int SO_ATTACH_FILTER = 26;
+  static final int SOL_PACKET = 263;
+  static final int PACKET_ADD_MEMBERSHIP = 1;
+  static final int PACKET_MR_PROMISC = 1;
+  static final int PACKET_AUXDATA = 8;
+  static final int PACKET_FANOUT = 18;
+  static final int PACKET_IGNORE_OUTGOING = 23;
+  static final int PACKET_FANOUT_CPU = 2;
+  static final int PACKET_FANOUT_FLAG_UNIQUEID = 0x2000;
+  static final int EAGAIN = 11;
+  static final int EINTR = 4;
+
+  /** {@code sizeof(cpu_set_t)} in glibc: 1,024 CPUs. */
+  static final int CPU_SET_BYTES = 128;
+
+  static native int socket(int domain, int type, int protocol);
+
+  static native int bind(int fd, long address, int length);
+
+  static native int setsockopt(int fd, int level, int name, long value, int length);
+
+  static native int getsockopt(int fd, int level, int name, long value, long length);
+
+  static native long recvmsg(int fd, long message, int flags);
+
+  static native long send(int fd, long buffer, long length, int flags);
+
+  static native int close(int fd);
+
+  static native int if_nametoindex(String name);
+
+  static native int sched_setaffinity(int pid, long size, long mask);
+
+  static native int sched_getaffinity(int pid, long size, long mask);
+
+  /** Scratch native memory with a little-endian-or-native view, for setup calls. */
+  static final class Scratch {
+    final Memory memory;
+    final long address;
+    final ByteBuffer view;
+
+    Scratch(int size) {
+      memory = new Memory(size);
+      memory.clear();
+      address = Pointer.nativeValue(memory);
+      view = memory.getByteBuffer(0, size).order(ByteOrder.nativeOrder());
+    }
+  }
+
+  static int check(int result, String call) throws IOException {
+    if (result < 0) {
+      throw new IOException(call + " failed: errno " + Native.getLastError());
+    }
+    return result;
+  }
+
+  static void setInt(int fd, int level, int name, int value, String what) throws IOException {
+    Scratch s = new Scratch(4);
+    s.view.putInt(0, value);
+    check(setsockopt(fd, level, name, s.address, 4), "setsockopt(" + what + ")");
+  }
+
+  /**
+   * Joins the socket to a CPU fanout group. Group 0 asks the kernel for a new group whose id no
+   * other socket in this network namespace uses; the id is returned for the other members.
+   */
+  static int joinCpuFanout(int fd, int group) throws IOException {
+    int flags = group == 0 ? PACKET_FANOUT_FLAG_UNIQUEID : 0;
+    setInt(fd, SOL_PACKET, PACKET_FANOUT, group | ((PACKET_FANOUT_CPU | flags) << 16), "fanout");
+    Scratch s = new Scratch(8);
+    s.view.putInt(4, 4);
+    check(getsockopt(fd, SOL_PACKET, PACKET_FANOUT, s.address, s.address + 4), "getsockopt");
+    return s.view.getInt(0) & 0xffff;
+  }
+
+  /** Pins the calling thread to one CPU. */
+  static void pinCurrentThread(int cpu) throws IOException {
+    if (cpu < 0 || cpu >= CPU_SET_BYTES * 8) {
+      throw new IOException("CPU " + cpu + " is out of range");
+    }
+    Scratch mask = new Scratch(CPU_SET_BYTES);
+    mask.view.put(cpu / 8, (byte) (1 << (cpu % 8)));
+    check(sched_setaffinity(0, CPU_SET_BYTES, mask.address), "sched_setaffinity");
+  }
+
+  /** The CPUs this process may run on. */
+  static BitSet allowedCpus() throws IOException {
+    Scratch mask = new Scratch(CPU_SET_BYTES);
+    check(sched_getaffinity(0, CPU_SET_BYTES, mask.address), "sched_getaffinity");
+    byte[] bits = new byte[CPU_SET_BYTES];
+    mask.view.get(0, bits);
+    return BitSet.valueOf(bits);
+  }
+}

@@ -1,0 +1,411 @@
+package io.heraldlb.speaker.transport;
+
+import com.sun.jna.Native;
+import io.heraldlb.config.IpAddress;
+import io.heraldlb.speaker.responder.Link;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Packet sockets on one interface, each read by its own thread with a blocking {@code recvmsg} into
+ * native memory that is allocated once; a reply leaves through {@code send} on the socket that read
+ * the request. A kernel-side filter keeps everything but ARP and neighbor
+ * solicitations/advertisements out of the JVM.
+ *
+ * <p>On a machine with several CPUs the interface gets one socket per CPU, joined in a packet
+ * fanout group by CPU (see {@link CapturePlan}): a frame is read, and answered, on the CPU that
+ * received it. Where the kernel or the container refuses that, one socket serves the interface.
+ *
+ * <p>Why not libpcap's own read and send: measured in the lab, going through pcap4j and libpcap's
+ * ring cost about 100 µs more per reply than this path (JNA marshalling, per-frame allocation, the
+ * ring's bookkeeping), twice the kernel's own reply time. libpcap still compiles the filter.
+ */
+public final class PacketSocketPort implements Port {
+  private static final Logger log = LoggerFactory.getLogger(PacketSocketPort.class);
+
+  /** Enough for ARP and an NS with options behind a VLAN tag. */
+  static final int SNAPLEN = 256;
+
+  /** How often a capture thread looks at its stop flag when the wire is quiet. */
+  static final int READ_TIMEOUT_MS = 200;
+
+  private static final Path ONLINE_CPUS = Path.of("/sys/devices/system/cpu/online");
+
+  private final Link link;
+  private final List<Capture> captures;
+  private final Frames announce = new Frames();
+  private boolean closed;
+  private String filter = CaptureFilter.ALL;
+
+  private PacketSocketPort(Link link, List<Capture> captures) {
+    this.link = link;
+    this.captures = List.copyOf(captures);
+  }
+
+  /**
+   * A factory for {@link InterfaceManager}.
+   *
+   * @param captureThreads at most this many sockets per interface; 1 turns the fanout off
+   */
+  public static PortFactory factory(boolean promiscuous, int captureThreads) {
+    CapturePlan plan = planFor(captureThreads);
+    return (nif, handlers) -> open(nif, handlers, promiscuous, plan);
+  }
+
+  static CapturePlan planFor(int captureThreads) {
+    if (captureThreads <= 1) {
+      return CapturePlan.SINGLE;
+    }
+    try {
+      BitSet online = CpuList.parse(Files.readString(ONLINE_CPUS));
+      CapturePlan plan = CapturePlan.of(online, Linux.allowedCpus(), captureThreads);
+      log.info("one capture per CPU and interface, threads pinned to CPUs {}", plan);
+      return plan;
+    } catch (IOException | RuntimeException | LinkageError e) {
+      log.warn("one capture thread per interface: cannot read the CPUs ({})", e.getMessage());
+      return CapturePlan.SINGLE;
+    }
+  }
+
+  static PacketSocketPort open(
+      NetInterface nif, Supplier<FrameHandler> handlers, boolean promiscuous, CapturePlan plan)
+      throws IOException {
+    Link link = new Link(nif.name(), nif.mac());
+    List<Capture> captures;
+    try {
+      captures = openCaptures(link, handlers, promiscuous, plan);
+    } catch (IOException e) {
+      if (!plan.fanout()) {
+        throw e;
+      }
+      log.warn("one capture thread on {}: {}", nif.name(), e.getMessage());
+      captures = openCaptures(link, handlers, promiscuous, CapturePlan.SINGLE);
+    }
+    PacketSocketPort port = new PacketSocketPort(link, captures);
+    port.captures.forEach(c -> c.thread.start());
+    return port;
+  }
+
+  /** Opens every socket of the plan, joined to one fanout group if more than one; or none. */
+  private static List<Capture> openCaptures(
+      Link link, Supplier<FrameHandler> handlers, boolean promiscuous, CapturePlan plan)
+      throws IOException {
+    List<Capture> captures = new ArrayList<>(plan.captures());
+    int group = 0;
+    try {
+      // The kernel numbers fanout members in the order they join: socket i joins i-th.
+      for (int i = 0; i < plan.captures(); i++) {
+        int fd = openSocket(link.name(), promiscuous);
+        captures.add(new Capture(link, fd, handlers.get(), plan.pin(i)));
+        if (plan.fanout()) {
+          group = Linux.joinCpuFanout(fd, group);
+        }
+      }
+    } catch (IOException | RuntimeException | LinkageError e) {
+      captures.forEach(c -> Linux.close(c.fd));
+      throw e instanceof IOException io ? io : new IOException(e.toString(), e);
+    }
+    return captures;
+  }
+
+  /**
+   * A packet socket bound to the interface. It is created for no protocol, so it receives nothing
+   * until the filter is attached and it is bound for every protocol.
+   */
+  private static int openSocket(String name, boolean promiscuous) throws IOException {
+    int ifindex = Linux.if_nametoindex(name);
+    if (ifindex <= 0) {
+      throw new IOException("no interface " + name);
+    }
+    int fd = Linux.socket(Linux.AF_PACKET, Linux.SOCK_RAW, 0);
+    if (fd < 0) {
+      int errno = Native.getLastError();
+      throw new IOException(
+          "cannot open a packet socket on "
+              + name
+              + ": errno "
+              + errno
+              + (errno == 1 ? " (the speaker needs CAP_NET_RAW)" : ""));
+    }
+    try {
+      Bpf.attach(fd, CaptureFilter.ALL, SNAPLEN);
+      // The VLAN tag the kernel took off a frame comes back as auxiliary data.
+      Linux.setInt(fd, Linux.SOL_PACKET, Linux.PACKET_AUXDATA, 1, "PACKET_AUXDATA");
+      try {
+        Linux.setInt(fd, Linux.SOL_PACKET, Linux.PACKET_IGNORE_OUTGOING, 1, "IGNORE_OUTGOING");
+      } catch (IOException e) {
+        log.debug("{}: kernel before 4.20, outgoing frames are dropped after reading", name);
+      }
+      Linux.Scratch timeout = new Linux.Scratch(16); // struct timeval
+      timeout.view.putLong(8, READ_TIMEOUT_MS * 1000L);
+      Linux.check(
+          Linux.setsockopt(fd, Linux.SOL_SOCKET, Linux.SO_RCVTIMEO, timeout.address, 16),
+          "setsockopt(SO_RCVTIMEO)");
+      Linux.Scratch address = new Linux.Scratch(20); // struct sockaddr_ll
+      address.view.putShort(0, (short) Linux.AF_PACKET);
+      address.view.put(2, (byte) (Linux.ETH_P_ALL >> 8)).put(3, (byte) Linux.ETH_P_ALL);
+      address.view.putInt(4, ifindex);
+      Linux.check(Linux.bind(fd, address.address, 20), "bind to " + name);
+      if (promiscuous) {
+        Linux.Scratch request = new Linux.Scratch(16); // struct packet_mreq
+        request.view.putInt(0, ifindex);
+        request.view.putShort(4, (short) Linux.PACKET_MR_PROMISC);
+        Linux.check(
+            Linux.setsockopt(
+                fd, Linux.SOL_PACKET, Linux.PACKET_ADD_MEMBERSHIP, request.address, 16),
+            "promiscuous mode on " + name);
+      }
+      return fd;
+    } catch (IOException | RuntimeException | LinkageError e) {
+      Linux.close(fd);
+      throw e instanceof IOException io
+          ? new IOException("cannot capture on " + name + ": " + io.getMessage(), io)
+          : new IOException("cannot capture on " + name + ": " + e, e);
+    }
+  }
+
+  @Override
+  public Link link() {
+    return link;
+  }
+
+  /** Announcements, from any thread; replies go out through the socket that read the request. */
+  @Override
+  public synchronized boolean send(byte[] frame, int length) {
+    return !closed && announce.send(captures.get(0).fd, frame, length, link);
+  }
+
+  @Override
+  public synchronized void captureFor(Set<IpAddress> addresses) {
+    String next = CaptureFilter.of(addresses);
+    if (closed || java.util.Objects.equals(next, filter)) {
+      return;
+    }
+    try {
+      for (Capture c : captures) {
+        if (next == null) {
+          Bpf.attachRejectAll(c.fd);
+        } else {
+          Bpf.attach(c.fd, next, SNAPLEN);
+        }
+      }
+      filter = next;
+      log.debug("capture filter on {}: {}", link.name(), next == null ? "nothing" : next);
+    } catch (IOException | RuntimeException | LinkageError e) {
+      log.warn(
+          "capturing all ARP/NDP on {}: cannot narrow the filter: {}", link.name(), e.toString());
+      try {
+        for (Capture c : captures) {
+          Bpf.attach(c.fd, CaptureFilter.ALL, SNAPLEN);
+        }
+        filter = CaptureFilter.ALL;
+      } catch (IOException | RuntimeException | LinkageError again) {
+        log.error("cannot set any capture filter on {}: {}", link.name(), again.toString());
+      }
+    }
+  }
+
+  @Override
+  public String problem() {
+    for (Capture c : captures) {
+      String problem = c.problem();
+      if (problem != null) {
+        return problem;
+      }
+    }
+    return null;
+  }
+
+  int captures() {
+    return captures.size();
+  }
+
+  @Override
+  public void close() {
+    captures.forEach(c -> c.running = false);
+    synchronized (this) {
+      closed = true;
+    }
+    captures.forEach(Capture::close);
+  }
+
+  /**
+   * Native memory for one thread's reads and sends, laid out once: a msghdr pointing at an iovec, a
+   * sockaddr_ll and a control buffer, then the frame read and the frame sent.
+   */
+  private static final class Frames {
+    static final int MSG = 0; // struct msghdr, 56 bytes
+    static final int IOV = 64; // struct iovec, 16
+    static final int NAME = 80; // struct sockaddr_ll, 20
+    static final int CONTROL = 112; // one cmsghdr (16) + tpacket_auxdata (20), padded
+    static final int CONTROL_SIZE = 64;
+    static final int RX = 176;
+    static final int TX = RX + SNAPLEN;
+    static final int TX_SIZE = 128;
+
+    static final int PACKET_OUTGOING = 4;
+    static final int TP_STATUS_VLAN_VALID = 0x10;
+    static final int TP_STATUS_VLAN_TPID_VALID = 0x40;
+    static final int ETHERTYPE_VLAN = 0x8100;
+
+    final Linux.Scratch memory = new Linux.Scratch(TX + TX_SIZE);
+    final ByteBuffer view = memory.view;
+    final long base = memory.address;
+
+    Frames() {
+      view.putLong(MSG, base + NAME);
+      view.putLong(MSG + 16, base + IOV);
+      view.putLong(MSG + 24, 1);
+      view.putLong(MSG + 32, base + CONTROL);
+      view.putLong(IOV, base + RX);
+      view.putLong(IOV + 8, SNAPLEN);
+    }
+
+    /**
+     * Reads one frame into {@code into}, with the VLAN tag the kernel took off put back.
+     *
+     * @return its length; 0 for a frame to skip (one this host sent); -errno on failure
+     */
+    int read(int fd, byte[] into) {
+      view.putInt(MSG + 8, 20);
+      view.putLong(MSG + 40, CONTROL_SIZE);
+      long n = Linux.recvmsg(fd, base + MSG, 0);
+      if (n < 0) {
+        return -Native.getLastError();
+      }
+      int length = (int) Math.min(n, SNAPLEN);
+      if ((view.get(NAME + 10) & 0xff) == PACKET_OUTGOING || length < 14) {
+        return 0;
+      }
+      int status = view.getLong(MSG + 40) >= 36 ? auxStatus() : 0;
+      if ((status & TP_STATUS_VLAN_VALID) == 0 || length + 4 > into.length) {
+        view.get(RX, into, 0, length);
+        return length;
+      }
+      int tpid =
+          (status & TP_STATUS_VLAN_TPID_VALID) != 0 ? view.getShort(CONTROL + 34) & 0xffff : 0;
+      int tci = view.getShort(CONTROL + 32) & 0xffff;
+      view.get(RX, into, 0, 12);
+      into[12] = (byte) ((tpid == 0 ? ETHERTYPE_VLAN : tpid) >> 8);
+      into[13] = (byte) (tpid == 0 ? ETHERTYPE_VLAN : tpid);
+      into[14] = (byte) (tci >> 8);
+      into[15] = (byte) tci;
+      view.get(RX + 12, into, 16, length - 12);
+      return length + 4;
+    }
+
+    /** tp_status of the PACKET_AUXDATA message, if that is what the control buffer holds. */
+    private int auxStatus() {
+      boolean aux =
+          view.getInt(CONTROL + 8) == Linux.SOL_PACKET
+              && view.getInt(CONTROL + 12) == Linux.PACKET_AUXDATA;
+      return aux ? view.getInt(CONTROL + 16) : 0;
+    }
+
+    boolean send(int fd, byte[] frame, int length, Link link) {
+      if (length > TX_SIZE) {
+        log.warn("not sending a {}-byte frame on {}: larger than {}", length, link.name(), TX_SIZE);
+        return false;
+      }
+      view.put(TX, frame, 0, length);
+      long sent = Linux.send(fd, base + TX, length, 0);
+      if (sent != length) {
+        log.warn("sending on {} failed: errno {}", link.name(), Native.getLastError());
+        return false;
+      }
+      return true;
+    }
+  }
+
+  /** One socket and the thread reading it. It is the {@link Port} its handler replies through. */
+  private static final class Capture implements Port {
+    private final Link link;
+    private final int fd;
+    private final FrameHandler handler;
+    private final int cpu;
+    private final Thread thread;
+    private final Frames frames = new Frames();
+    private final byte[] frame = new byte[SNAPLEN + 4];
+    private volatile boolean running = true;
+    private volatile String problem;
+
+    Capture(Link link, int fd, FrameHandler handler, int cpu) {
+      this.link = link;
+      this.fd = fd;
+      this.handler = handler;
+      this.cpu = cpu;
+      String name = "capture-" + link.name() + (cpu == CapturePlan.NONE ? "" : "-cpu" + cpu);
+      this.thread = new Thread(this::captureLoop, name);
+      thread.setDaemon(true);
+    }
+
+    @Override
+    public Link link() {
+      return link;
+    }
+
+    /** Only on this capture's thread, from its handler. */
+    @Override
+    public boolean send(byte[] frame, int length) {
+      return frames.send(fd, frame, length, link);
+    }
+
+    @Override
+    public String problem() {
+      if (problem != null) {
+        return problem;
+      }
+      return thread.isAlive() || !running ? null : thread.getName() + " stopped";
+    }
+
+    private void captureLoop() {
+      if (cpu != CapturePlan.NONE) {
+        try {
+          Linux.pinCurrentThread(cpu);
+        } catch (IOException | RuntimeException | LinkageError e) {
+          log.warn("{} runs unpinned: {}", thread.getName(), e.getMessage());
+        }
+      }
+      while (running) {
+        readOne();
+      }
+    }
+
+    /** One frame, or one read timeout: a method of its own, so the JIT compiles it early. */
+    private void readOne() {
+      int length = frames.read(fd, frame);
+      if (length > 0) {
+        handler.onFrame(frame, length, this);
+      } else if (length < 0 && -length != Linux.EAGAIN && -length != Linux.EINTR && running) {
+        problem = "capture on " + link.name() + " broke: errno " + -length;
+        log.error("{}; it is reopened on the next interface scan", problem);
+        running = false;
+      }
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      try {
+        thread.join(2L * READ_TIMEOUT_MS + 100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (thread.isAlive()) {
+        // Closing the socket under a read could hand its number to the next socket opened.
+        log.warn("{} did not stop; its socket is left open", thread.getName());
+        return;
+      }
+      Linux.close(fd);
+    }
+  }
+}
