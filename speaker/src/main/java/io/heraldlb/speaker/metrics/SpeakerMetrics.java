@@ -29,7 +29,7 @@ public final class SpeakerMetrics {
         counter(
             registry,
             "heraldlb_requests_received",
-            "ARP requests and neighbor solicitations seen",
+            "ARP requests and neighbor solicitations for addresses announced here",
             "protocol",
             "interface");
     replies =

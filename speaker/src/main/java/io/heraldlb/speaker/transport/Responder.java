@@ -56,9 +56,16 @@ public final class Responder implements FrameHandler {
   private void handle(byte[] frame, int length, Port from) {
     ParsedFrame parsed = FrameParser.parse(frame, length);
     Set<IpAddress> announced = table.get().on(link.name());
-    if (parsed instanceof ArpFrame arp && arp.isRequest() && !arp.isGratuitous()) {
+    // Requests for addresses announced here: what the kernel filter lets through below 256
+    // addresses, and the same count above, where it lets every ARP/NDP through.
+    if (parsed instanceof ArpFrame arp
+        && arp.isRequest()
+        && !arp.isGratuitous()
+        && announced.contains(arp.targetIp())) {
       counters.requestReceived(false);
-    } else if (parsed instanceof NdpFrame ndp && ndp.isSolicitation()) {
+    } else if (parsed instanceof NdpFrame ndp
+        && ndp.isSolicitation()
+        && announced.contains(ndp.target())) {
       counters.requestReceived(true);
     }
     if (!announced.isEmpty()) {

@@ -72,6 +72,7 @@ class ResponderTest {
     feed(TestFrames.arpRequest(ASKER_MAC, "192.168.1.10", "192.168.1.240"));
     assertEquals(List.of(), port.sent);
     assertEquals(Map.of(DropReason.NOT_OURS, 1), counts.drops);
+    assertEquals(0, counts.requests, "a request for another address is not one of ours");
   }
 
   @Test
