@@ -1,25 +1,23 @@
 package io.heraldlb.speaker.transport;
 
 import java.util.BitSet;
+import java.util.StringJoiner;
 
 /**
  * How many captures one interface gets and where their threads run. The kernel hands a frame to the
  * capture numbered {@code cpu % captures} of a CPU fanout group, the CPU being the one that
- * received it; that capture's thread is pinned to the same CPU, so its wake-up is local instead of
- * an interrupt to another CPU (which, measured in the lab, doubles the reply time). Captures whose
- * CPU this process may not run on keep an unpinned thread.
+ * received it; that capture's thread may run on exactly those CPUs, so its wake-up is local instead
+ * of an interrupt to another CPU (which, measured in the lab, doubles the reply time). A capture
+ * none of whose CPUs this process may run on keeps an unpinned thread.
  */
 final class CapturePlan {
 
-  /** The pin of a thread left to the scheduler. */
-  static final int NONE = -1;
+  static final CapturePlan SINGLE = new CapturePlan(new BitSet[] {new BitSet()});
 
-  static final CapturePlan SINGLE = new CapturePlan(new int[] {NONE});
+  /** For each capture, the CPUs its thread may run on; empty for a thread left to the scheduler. */
+  private final BitSet[] pins;
 
-  /** For each capture, the CPU its thread is pinned to, or {@link #NONE}. */
-  private final int[] pins;
-
-  private CapturePlan(int[] pins) {
+  private CapturePlan(BitSet[] pins) {
     this.pins = pins;
   }
 
@@ -33,9 +31,14 @@ final class CapturePlan {
     if (captures <= 1) {
       return SINGLE;
     }
-    int[] pins = new int[captures];
+    BitSet[] pins = new BitSet[captures];
     for (int i = 0; i < captures; i++) {
-      pins[i] = allowed.get(i) ? i : NONE;
+      pins[i] = new BitSet();
+    }
+    for (int cpu = online.nextSetBit(0); cpu >= 0; cpu = online.nextSetBit(cpu + 1)) {
+      if (allowed.get(cpu)) {
+        pins[cpu % captures].set(cpu);
+      }
     }
     return new CapturePlan(pins);
   }
@@ -44,16 +47,22 @@ final class CapturePlan {
     return pins.length;
   }
 
-  int pin(int capture) {
-    return pins[capture];
+  /** The CPUs of capture {@code capture}'s thread; empty: unpinned. */
+  BitSet pin(int capture) {
+    return (BitSet) pins[capture].clone();
   }
 
   boolean fanout() {
     return pins.length > 1;
   }
 
+  /** Per capture its CPUs in the kernel's list format, "-" for an unpinned one: "[0,4 1,5 -]". */
   @Override
   public String toString() {
-    return java.util.Arrays.toString(pins);
+    StringJoiner all = new StringJoiner(" ", "[", "]");
+    for (BitSet pin : pins) {
+      all.add(pin.isEmpty() ? "-" : CpuList.format(pin));
+    }
+    return all.toString();
   }
 }

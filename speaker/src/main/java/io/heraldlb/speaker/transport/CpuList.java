@@ -1,6 +1,7 @@
 package io.heraldlb.speaker.transport;
 
 import java.util.BitSet;
+import java.util.StringJoiner;
 
 /** The kernel's CPU list format, as in {@code /sys/devices/system/cpu/online}: "0-3,8,10-11". */
 final class CpuList {
@@ -25,6 +26,17 @@ final class CpuList {
       cpus.set(from, to + 1);
     }
     return cpus;
+  }
+
+  /** The list of {@code cpus}, ranges folded: {0, 1, 2, 3, 8} is "0-3,8". */
+  static String format(BitSet cpus) {
+    StringJoiner list = new StringJoiner(",");
+    for (int from = cpus.nextSetBit(0); from >= 0; from = cpus.nextSetBit(from)) {
+      int to = cpus.nextClearBit(from) - 1;
+      list.add(to == from ? Integer.toString(from) : from + "-" + to);
+      from = to + 1;
+    }
+    return list.toString();
   }
 
   private static int cpu(String s, String text) {

@@ -102,13 +102,14 @@ final class Linux {
     return s.view.getInt(0) & 0xffff;
   }
 
-  /** Pins the calling thread to one CPU. */
-  static void pinCurrentThread(int cpu) throws IOException {
-    if (cpu < 0 || cpu >= CPU_SET_BYTES * 8) {
-      throw new IOException("CPU " + cpu + " is out of range");
+  /** Lets the calling thread run on {@code cpus} only. */
+  static void pinCurrentThread(BitSet cpus) throws IOException {
+    byte[] bits = cpus.toByteArray();
+    if (cpus.isEmpty() || bits.length > CPU_SET_BYTES) {
+      throw new IOException("CPUs " + cpus + " are out of range");
     }
     Scratch mask = new Scratch(CPU_SET_BYTES);
-    mask.view.put(cpu / 8, (byte) (1 << (cpu % 8)));
+    mask.view.put(0, bits);
     check(sched_setaffinity(0, CPU_SET_BYTES, mask.address), "sched_setaffinity");
   }
 

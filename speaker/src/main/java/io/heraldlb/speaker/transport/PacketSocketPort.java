@@ -68,7 +68,10 @@ public final class PacketSocketPort implements Port {
     try {
       BitSet online = CpuList.parse(Files.readString(ONLINE_CPUS));
       CapturePlan plan = CapturePlan.of(online, Linux.allowedCpus(), captureThreads);
-      log.info("one capture per CPU and interface, threads pinned to CPUs {}", plan);
+      log.info(
+          "{} captures per interface in a CPU fanout group, their threads on CPUs {}",
+          plan.captures(),
+          plan);
       return plan;
     } catch (IOException | RuntimeException | LinkageError e) {
       log.warn("one capture thread per interface: cannot read the CPUs ({})", e.getMessage());
@@ -105,7 +108,7 @@ public final class PacketSocketPort implements Port {
       // The kernel numbers fanout members in the order they join: socket i joins i-th.
       for (int i = 0; i < plan.captures(); i++) {
         int fd = openSocket(link.name(), promiscuous);
-        captures.add(new Capture(link, fd, handlers.get(), plan.pin(i)));
+        captures.add(new Capture(link, fd, handlers.get(), i, plan.pin(i)));
         if (plan.fanout()) {
           group = Linux.joinCpuFanout(fd, group);
         }
@@ -331,19 +334,19 @@ public final class PacketSocketPort implements Port {
     private final Link link;
     private final int fd;
     private final FrameHandler handler;
-    private final int cpu;
+    private final BitSet cpus;
     private final Thread thread;
     private final Frames frames = new Frames();
     private final byte[] frame = new byte[SNAPLEN + 4];
     private volatile boolean running = true;
     private volatile String problem;
 
-    Capture(Link link, int fd, FrameHandler handler, int cpu) {
+    Capture(Link link, int fd, FrameHandler handler, int index, BitSet cpus) {
       this.link = link;
       this.fd = fd;
       this.handler = handler;
-      this.cpu = cpu;
-      String name = "capture-" + link.name() + (cpu == CapturePlan.NONE ? "" : "-cpu" + cpu);
+      this.cpus = cpus;
+      String name = "capture-" + link.name() + (index == 0 ? "" : "-" + index);
       this.thread = new Thread(this::captureLoop, name);
       thread.setDaemon(true);
     }
@@ -368,9 +371,9 @@ public final class PacketSocketPort implements Port {
     }
 
     private void captureLoop() {
-      if (cpu != CapturePlan.NONE) {
+      if (!cpus.isEmpty()) {
         try {
-          Linux.pinCurrentThread(cpu);
+          Linux.pinCurrentThread(cpus);
         } catch (IOException | RuntimeException | LinkageError e) {
           log.warn("{} runs unpinned: {}", thread.getName(), e.getMessage());
         }

@@ -37,18 +37,30 @@ class CapturePlanTest {
   @Test
   void givesEachCpuACapturePinnedToIt() {
     CapturePlan plan = CapturePlan.of(cpus("0-3"), cpus("0-3"), 8);
-    assertEquals("[0, 1, 2, 3]", pins(plan));
+    assertEquals("[0 1 2 3]", pins(plan));
+    assertEquals(bits(2), plan.pin(2));
     assertTrue(plan.fanout());
   }
 
   @Test
-  void stopsAtTheLimitAndTheKernelFoldsTheOtherCpusOntoThoseCaptures() {
-    assertEquals("[0, 1, 2, 3, 4, 5, 6, 7]", pins(CapturePlan.of(cpus("0-63"), cpus("0-63"), 8)));
+  void stopsAtTheLimitAndLetsEachThreadRunOnEveryCpuTheKernelFoldsOntoItsCapture() {
+    CapturePlan plan = CapturePlan.of(cpus("0-11"), cpus("0-11"), 8);
+    assertEquals("[0,8 1,9 2,10 3,11 4 5 6 7]", pins(plan));
+    assertEquals(bits(1, 9), plan.pin(1));
+    assertEquals("[0,4 1,5 2,6 3,7]", pins(CapturePlan.of(cpus("0-7"), cpus("0-7"), 4)));
+  }
+
+  @Test
+  void writesTheKernelsCpuListFormat() {
+    assertEquals("0-3,8,10-11", CpuList.format(cpus("0-3,8,10-11")));
+    assertEquals("5", CpuList.format(bits(5)));
+    assertEquals("", CpuList.format(new BitSet()));
   }
 
   @Test
   void leavesUnpinnedTheCapturesOfCpusThisProcessMayNotRunOn() {
-    assertEquals("[-1, -1, 2, 3]", pins(CapturePlan.of(cpus("0-3"), cpus("2-3"), 8)));
+    assertEquals("[- - 2 3]", pins(CapturePlan.of(cpus("0-3"), cpus("2-3"), 8)));
+    assertEquals("[- 1,3]", pins(CapturePlan.of(cpus("0-3"), cpus("1,3"), 2)));
   }
 
   @Test
@@ -57,7 +69,7 @@ class CapturePlanTest {
         new CapturePlan[] {
           CapturePlan.of(cpus("0"), cpus("0"), 8), CapturePlan.of(cpus("0-7"), cpus("0-7"), 1)
         }) {
-      assertEquals("[-1]", pins(plan));
+      assertEquals("[-]", pins(plan));
       assertFalse(plan.fanout());
     }
   }
