@@ -5,6 +5,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.BitSet;
@@ -68,7 +69,10 @@ final class Linux {
     final long address;
     final ByteBuffer view;
 
+    final int size;
+
     Scratch(int size) {
+      this.size = size;
       memory = new Memory(size);
       memory.clear();
       address = Pointer.nativeValue(memory);
@@ -86,7 +90,28 @@ final class Linux {
   static void setInt(int fd, int level, int name, int value, String what) throws IOException {
     Scratch s = new Scratch(4);
     s.view.putInt(0, value);
-    check(setsockopt(fd, level, name, s.address, 4), "setsockopt(" + what + ")");
+    setOption(fd, level, name, s, what);
+  }
+
+  /**
+   * setsockopt with the option's struct in {@code value}, which stays reachable (so its memory is
+   * not freed) until the kernel has copied it.
+   */
+  static void setOption(int fd, int level, int name, Scratch value, String what)
+      throws IOException {
+    try {
+      check(setsockopt(fd, level, name, value.address, value.size), "setsockopt(" + what + ")");
+    } finally {
+      Reference.reachabilityFence(value);
+    }
+  }
+
+  static void bind(int fd, Scratch address, String what) throws IOException {
+    try {
+      check(bind(fd, address.address, address.size), what);
+    } finally {
+      Reference.reachabilityFence(address);
+    }
   }
 
   /**
@@ -98,8 +123,12 @@ final class Linux {
     setInt(fd, SOL_PACKET, PACKET_FANOUT, group | ((PACKET_FANOUT_CPU | flags) << 16), "fanout");
     Scratch s = new Scratch(8);
     s.view.putInt(4, 4);
-    check(getsockopt(fd, SOL_PACKET, PACKET_FANOUT, s.address, s.address + 4), "getsockopt");
-    return s.view.getInt(0) & 0xffff;
+    try {
+      check(getsockopt(fd, SOL_PACKET, PACKET_FANOUT, s.address, s.address + 4), "getsockopt");
+      return s.view.getInt(0) & 0xffff;
+    } finally {
+      Reference.reachabilityFence(s);
+    }
   }
 
   /** Lets the calling thread run on {@code cpus} only. */
@@ -110,15 +139,23 @@ final class Linux {
     }
     Scratch mask = new Scratch(CPU_SET_BYTES);
     mask.view.put(0, bits);
-    check(sched_setaffinity(0, CPU_SET_BYTES, mask.address), "sched_setaffinity");
+    try {
+      check(sched_setaffinity(0, CPU_SET_BYTES, mask.address), "sched_setaffinity");
+    } finally {
+      Reference.reachabilityFence(mask);
+    }
   }
 
   /** The CPUs this process may run on. */
   static BitSet allowedCpus() throws IOException {
     Scratch mask = new Scratch(CPU_SET_BYTES);
-    check(sched_getaffinity(0, CPU_SET_BYTES, mask.address), "sched_getaffinity");
     byte[] bits = new byte[CPU_SET_BYTES];
-    mask.view.get(0, bits);
+    try {
+      check(sched_getaffinity(0, CPU_SET_BYTES, mask.address), "sched_getaffinity");
+      mask.view.get(0, bits);
+    } finally {
+      Reference.reachabilityFence(mask);
+    }
     return BitSet.valueOf(bits);
   }
 }

@@ -3,7 +3,7 @@ package io.heraldlb.speaker.transport;
 import java.io.IOException;
 import java.util.function.Supplier;
 
-/** Opens a capture on an interface; pcap in production, a fake in tests. */
+/** Opens a capture on an interface; packet sockets in production, a fake in tests. */
 @FunctionalInterface
 public interface PortFactory {
   /**
