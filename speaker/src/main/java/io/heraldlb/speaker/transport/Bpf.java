@@ -11,6 +11,16 @@ import java.util.List;
 final class Bpf {
   private Bpf() {}
 
+  /** Removes the socket's filter: it captures every frame. Never throws. */
+  static void detach(int fd) {
+    Linux.Scratch unused = new Linux.Scratch(4);
+    try {
+      Linux.setOption(fd, Linux.SOL_SOCKET, Linux.SO_DETACH_FILTER, unused, "SO_DETACH_FILTER");
+    } catch (IOException e) {
+      // ENOENT: none attached; nothing else can fail here
+    }
+  }
+
   /** Attaching replaces the socket's filter at once: no frame sees neither. */
   static void attach(int fd, List<CaptureFilter.Insn> program) throws IOException {
     Linux.Scratch insns = new Linux.Scratch(8 * program.size()); // struct sock_filter[]

@@ -15,13 +15,17 @@ import java.util.TreeSet;
  *
  * <p>Offsets are from the Ethernet header, as a packet socket sees the frame (a VLAN tag the device
  * took off is not in it). A load past the end of a frame rejects it, so truncated frames never
- * reach the speaker. IPv6 is matched without extension headers, as Neighbor Discovery sends it.
+ * reach the speaker. IPv6 is matched without extension headers, as Neighbor Discovery sends it, and
+ * on the last 32 bits of the target only: the responder compares whole addresses, and the kernel
+ * charges a filter's size to the socket's option memory ({@code net.core.optmem_max}, 20 KiB on
+ * kernels before 6.8, with the old and the new filter both counted during a swap), so a program is
+ * kept to one comparison per address and per field.
  */
 final class CaptureFilter {
   private CaptureFilter() {}
 
-  /** Above this many addresses one interface captures all ARP/NDP: a filter has 4,096 steps. */
-  static final int MAX_ADDRESSES = 256;
+  /** Above this many addresses one interface captures all ARP/NDP. */
+  static final int MAX_ADDRESSES = 128;
 
   /** One instruction, laid out as {@code struct sock_filter}. */
   record Insn(int code, int jt, int jf, int k) {}
@@ -41,9 +45,12 @@ final class CaptureFilter {
   private static final int IPV6_NEXT_HEADER = 14 + 6;
   private static final int ICMPV6 = 58;
   private static final int ICMPV6_TYPE = 14 + 40;
-  private static final int NDP_TARGET = 14 + 48;
+  private static final int NDP_TARGET_LAST_WORD = 14 + 48 + 12;
   private static final int NEIGHBOR_SOLICITATION = 135;
   private static final int NEIGHBOR_ADVERTISEMENT = 136;
+
+  /** Comparisons that share one accepting return: a jump reaches at most 255 instructions on. */
+  private static final int CHUNK = 200;
 
   /** Accepts nothing. */
   static final List<Insn> REJECT_ALL = List.of(new Insn(RET, 0, 0, 0));
@@ -59,12 +66,13 @@ final class CaptureFilter {
     if (addresses.size() > MAX_ADDRESSES) {
       return all(snaplen);
     }
-    List<IpAddress> v4 = new ArrayList<>();
-    List<IpAddress> v6 = new ArrayList<>();
-    for (IpAddress ip : new TreeSet<>(addresses)) {
-      (ip.isV4() ? v4 : v6).add(ip);
+    Set<Integer> v4 = new TreeSet<>();
+    Set<Integer> v6 = new TreeSet<>();
+    for (IpAddress ip : addresses) {
+      byte[] b = ip.toBytes();
+      (ip.isV4() ? v4 : v6).add(word(b, b.length - 4));
     }
-    return program(v4, v6, snaplen);
+    return program(List.copyOf(v4), List.copyOf(v6), snaplen);
   }
 
   /** Any ARP and any NS/NA: before the first table, and for very many addresses. */
@@ -73,47 +81,28 @@ final class CaptureFilter {
   }
 
   /** Null for a family: any address of it. */
-  private static List<Insn> program(List<IpAddress> v4, List<IpAddress> v6, int snaplen) {
-    List<Insn> arp = arp(v4, snaplen);
+  private static List<Insn> program(List<Integer> v4, List<Integer> v6, int snaplen) {
+    List<Insn> arp = new ArrayList<>();
+    if (v4 == null) {
+      arp.add(new Insn(RET, 0, 0, snaplen));
+    } else {
+      if (!v4.isEmpty()) {
+        matchWord(arp, ARP_TARGET_IP, v4, snaplen);
+        matchWord(arp, ARP_SENDER_IP, v4, snaplen);
+      }
+      arp.add(new Insn(RET, 0, 0, 0));
+    }
     List<Insn> p = new ArrayList<>();
     p.add(new Insn(LD_H, 0, 0, ETHERTYPE));
     p.add(new Insn(JEQ, 1, 0, ETHERTYPE_ARP));
     p.add(new Insn(JA, 0, 0, arp.size())); // over the ARP part, which may be longer than 255
     p.addAll(arp);
-    p.add(new Insn(JEQ, 1, 0, ETHERTYPE_IPV6));
-    p.add(new Insn(RET, 0, 0, 0));
-    p.addAll(ndp(v6, snaplen));
-    return List.copyOf(p);
-  }
-
-  /** ARP, the ethertype checked: a sender or target among {@code v4}, or any if null. */
-  private static List<Insn> arp(List<IpAddress> v4, int snaplen) {
-    List<Insn> p = new ArrayList<>();
-    if (v4 == null) {
-      p.add(new Insn(RET, 0, 0, snaplen));
-      return p;
-    }
-    for (int offset : new int[] {ARP_TARGET_IP, ARP_SENDER_IP}) {
-      if (v4.isEmpty()) {
-        break;
-      }
-      p.add(new Insn(LD_W, 0, 0, offset));
-      for (IpAddress ip : v4) {
-        p.add(new Insn(JEQ, 0, 1, word(ip.toBytes(), 0)));
-        p.add(new Insn(RET, 0, 0, snaplen));
-      }
-    }
-    p.add(new Insn(RET, 0, 0, 0));
-    return p;
-  }
-
-  /** IPv6, the ethertype checked: an NS or NA whose target is among {@code v6}, or any if null. */
-  private static List<Insn> ndp(List<IpAddress> v6, int snaplen) {
-    List<Insn> p = new ArrayList<>();
     if (v6 != null && v6.isEmpty()) {
       p.add(new Insn(RET, 0, 0, 0));
-      return p;
+      return List.copyOf(p);
     }
+    p.add(new Insn(JEQ, 1, 0, ETHERTYPE_IPV6));
+    p.add(new Insn(RET, 0, 0, 0));
     p.add(new Insn(LD_B, 0, 0, IPV6_NEXT_HEADER));
     p.add(new Insn(JEQ, 1, 0, ICMPV6));
     p.add(new Insn(RET, 0, 0, 0));
@@ -123,19 +112,27 @@ final class CaptureFilter {
     p.add(new Insn(RET, 0, 0, 0));
     if (v6 == null) {
       p.add(new Insn(RET, 0, 0, snaplen));
-      return p;
+    } else {
+      matchWord(p, NDP_TARGET_LAST_WORD, v6, snaplen);
+      p.add(new Insn(RET, 0, 0, 0));
     }
-    for (IpAddress ip : v6) {
-      // Four words compared in turn; a mismatch skips to the next address's block of nine.
-      byte[] b = ip.toBytes();
-      for (int i = 0; i < 4; i++) {
-        p.add(new Insn(LD_W, 0, 0, NDP_TARGET + 4 * i));
-        p.add(new Insn(JEQ, 0, 7 - 2 * i, word(b, 4 * i)));
+    return List.copyOf(p);
+  }
+
+  /**
+   * Accepts the frame if the word at {@code offset} is one of {@code words}, else goes on after.
+   * Per chunk: the comparisons, a jump over the return they share, that return.
+   */
+  private static void matchWord(List<Insn> p, int offset, List<Integer> words, int snaplen) {
+    p.add(new Insn(LD_W, 0, 0, offset));
+    for (int from = 0; from < words.size(); from += CHUNK) {
+      int n = Math.min(CHUNK, words.size() - from);
+      for (int i = 0; i < n; i++) {
+        p.add(new Insn(JEQ, n - i, 0, words.get(from + i)));
       }
+      p.add(new Insn(JA, 0, 0, 1));
       p.add(new Insn(RET, 0, 0, snaplen));
     }
-    p.add(new Insn(RET, 0, 0, 0));
-    return p;
   }
 
   private static int word(byte[] b, int i) {

@@ -116,6 +116,7 @@ public final class InterfaceManager implements Transport, AutoCloseable {
         Port port = factory.open(nif, () -> handlers.apply(link));
         port.captureFor(captured.on(nif.name()));
         ports.put(nif.name(), port);
+        port.captureFor(captured.on(nif.name())); // a table published since the line above
         openFailures.remove(nif.name());
         log.info("capturing ARP/NDP on {} ({})", nif.name(), nif.mac());
         changed = true;
@@ -140,8 +141,9 @@ public final class InterfaceManager implements Transport, AutoCloseable {
     return defaults;
   }
 
+  /** Not under the rescan's lock: closing a port may take a while, the announcer must not wait. */
   @Override
-  public synchronized void captureFor(AnnouncedTable table) {
+  public void captureFor(AnnouncedTable table) {
     captured = table;
     ports.forEach((name, port) -> port.captureFor(table.on(name)));
   }

@@ -29,6 +29,7 @@ final class Linux {
   static final int SOL_SOCKET = 1;
   static final int SO_RCVTIMEO = 20;
   static final int SO_ATTACH_FILTER = 26;
+  static final int SO_DETACH_FILTER = 27;
   static final int SOL_PACKET = 263;
   static final int PACKET_ADD_MEMBERSHIP = 1;
   static final int PACKET_MR_PROMISC = 1;

@@ -95,7 +95,12 @@ public final class PacketSocketPort implements Port {
       captures = openCaptures(link, handlers, promiscuous, CapturePlan.SINGLE);
     }
     PacketSocketPort port = new PacketSocketPort(link, captures);
-    port.captures.forEach(c -> c.thread.start());
+    try {
+      port.captures.forEach(c -> c.thread.start());
+    } catch (RuntimeException | OutOfMemoryError e) {
+      port.close();
+      throw new IOException("cannot start the capture threads on " + nif.name() + ": " + e, e);
+    }
     return port;
   }
 
@@ -109,7 +114,12 @@ public final class PacketSocketPort implements Port {
       // The kernel numbers fanout members in the order they join: socket i joins i-th.
       for (int i = 0; i < plan.captures(); i++) {
         int fd = openSocket(link.name(), promiscuous);
-        captures.add(new Capture(link, fd, handlers.get(), i, plan.pin(i)));
+        try {
+          captures.add(new Capture(link, fd, handlers.get(), i, plan.pin(i)));
+        } catch (RuntimeException | Error e) {
+          Linux.close(fd);
+          throw e;
+        }
         if (plan.fanout()) {
           group = Linux.joinCpuFanout(fd, group);
         }
@@ -195,28 +205,45 @@ public final class PacketSocketPort implements Port {
       return;
     }
     try {
-      for (Capture c : captures) {
-        Bpf.attach(c.fd, next);
-      }
-      filter = next;
-      log.debug(
-          "capture filter on {}: {} addresses, {} instructions",
-          link.name(),
-          addresses.size(),
-          next.size());
-    } catch (IOException | RuntimeException | LinkageError e) {
-      log.warn(
-          "capturing all ARP/NDP on {}: cannot narrow the filter: {}", link.name(), e.toString());
+      attach(next);
+    } catch (IOException e) {
+      // Most likely ENOMEM: the old and the new filter together over net.core.optmem_max. For an
+      // instant without a filter (the responder drops what is not ARP/NDP), only the new one
+      // counts.
+      captures.forEach(c -> Bpf.detach(c.fd));
+      filter = List.of();
       try {
-        List<CaptureFilter.Insn> all = CaptureFilter.all(SNAPLEN);
-        for (Capture c : captures) {
-          Bpf.attach(c.fd, all);
+        attach(next);
+      } catch (IOException again) {
+        log.warn(
+            "capturing all ARP/NDP on {}: cannot narrow the filter to {} addresses: {}",
+            link.name(),
+            addresses.size(),
+            again.getMessage());
+        try {
+          attach(CaptureFilter.all(SNAPLEN));
+        } catch (IOException third) {
+          captures.forEach(c -> Bpf.detach(c.fd));
+          filter = List.of();
+          log.error("no capture filter on {}: {}", link.name(), third.getMessage());
         }
-        filter = all;
-      } catch (IOException | RuntimeException | LinkageError again) {
-        log.error("cannot set any capture filter on {}: {}", link.name(), again.toString());
+        return;
       }
     }
+    log.debug(
+        "capture filter on {}: {} addresses, {} instructions",
+        link.name(),
+        addresses.size(),
+        next.size());
+  }
+
+  /** Attaches {@code program} to every socket; {@link #filter} is what all of them run. */
+  private void attach(List<CaptureFilter.Insn> program) throws IOException {
+    filter = List.of(); // none in particular while they differ
+    for (Capture c : captures) {
+      Bpf.attach(c.fd, program);
+    }
+    filter = program;
   }
 
   @Override
