@@ -89,7 +89,13 @@ public final class SpeakerMetrics {
   }
 
   private static Counter counter(PrometheusRegistry r, String name, String help, String... labels) {
-    return Counter.builder().name(name).help(help).labelNames(labels).register(r);
+    // No exemplars: there is no tracing to link to, and sampling them is work on every frame.
+    return Counter.builder()
+        .name(name)
+        .help(help)
+        .labelNames(labels)
+        .withoutExemplars()
+        .register(r);
   }
 
   /** Counters for one interface's capture thread, resolved once so counting is cheap. */
