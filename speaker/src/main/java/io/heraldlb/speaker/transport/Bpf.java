@@ -2,6 +2,7 @@ package io.heraldlb.speaker.transport;
 
 import java.io.IOException;
 import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -10,6 +11,17 @@ import java.util.List;
  */
 final class Bpf {
   private Bpf() {}
+
+  /** Writes {@code program} as {@code struct sock_filter[]} (the layout of libpcap's bpf_insn). */
+  static void encode(List<CaptureFilter.Insn> program, ByteBuffer into) {
+    for (int i = 0; i < program.size(); i++) {
+      CaptureFilter.Insn insn = program.get(i);
+      into.putShort(8 * i, (short) insn.code());
+      into.put(8 * i + 2, (byte) insn.jt());
+      into.put(8 * i + 3, (byte) insn.jf());
+      into.putInt(8 * i + 4, insn.k());
+    }
+  }
 
   /** Removes the socket's filter: it captures every frame. Never throws. */
   static void detach(int fd) {
@@ -23,14 +35,8 @@ final class Bpf {
 
   /** Attaching replaces the socket's filter at once: no frame sees neither. */
   static void attach(int fd, List<CaptureFilter.Insn> program) throws IOException {
-    Linux.Scratch insns = new Linux.Scratch(8 * program.size()); // struct sock_filter[]
-    for (int i = 0; i < program.size(); i++) {
-      CaptureFilter.Insn insn = program.get(i);
-      insns.view.putShort(8 * i, (short) insn.code());
-      insns.view.put(8 * i + 2, (byte) insn.jt());
-      insns.view.put(8 * i + 3, (byte) insn.jf());
-      insns.view.putInt(8 * i + 4, insn.k());
-    }
+    Linux.Scratch insns = new Linux.Scratch(8 * program.size());
+    encode(program, insns.view);
     Linux.Scratch fprog = new Linux.Scratch(16); // struct sock_fprog { u16 len; filter *f; }
     fprog.view.putShort(0, (short) program.size());
     fprog.view.putLong(8, insns.address);

@@ -114,9 +114,10 @@ public final class InterfaceManager implements Transport, AutoCloseable {
       try {
         Link link = new Link(nif.name(), nif.mac());
         Port port = factory.open(nif, () -> handlers.apply(link));
-        port.captureFor(captured.on(nif.name()));
         ports.put(nif.name(), port);
-        port.captureFor(captured.on(nif.name())); // a table published since the line above
+        // After registering: a table published meanwhile is either applied by captureFor or read
+        // here.
+        port.captureFor(captured.on(nif.name()));
         openFailures.remove(nif.name());
         log.info("capturing ARP/NDP on {} ({})", nif.name(), nif.mac());
         changed = true;

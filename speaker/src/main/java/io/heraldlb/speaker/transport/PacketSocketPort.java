@@ -206,35 +206,34 @@ public final class PacketSocketPort implements Port {
     }
     try {
       attach(next);
+      log.debug("capture filter on {}: {} addresses", link.name(), addresses.size());
+      return;
     } catch (IOException e) {
       // Most likely ENOMEM: the old and the new filter together over net.core.optmem_max. For an
-      // instant without a filter (the responder drops what is not ARP/NDP), only the new one
-      // counts.
-      captures.forEach(c -> Bpf.detach(c.fd));
-      filter = List.of();
+      // instant without a filter (the responder drops what is not ARP/NDP) only the new one counts.
+      detach();
+    }
+    List<CaptureFilter.Insn> all = CaptureFilter.all(SNAPLEN);
+    for (List<CaptureFilter.Insn> program : List.of(next, all)) {
       try {
-        attach(next);
-      } catch (IOException again) {
-        log.warn(
-            "capturing all ARP/NDP on {}: cannot narrow the filter to {} addresses: {}",
-            link.name(),
-            addresses.size(),
-            again.getMessage());
-        try {
-          attach(CaptureFilter.all(SNAPLEN));
-        } catch (IOException third) {
-          captures.forEach(c -> Bpf.detach(c.fd));
-          filter = List.of();
-          log.error("no capture filter on {}: {}", link.name(), third.getMessage());
+        attach(program);
+        if (program == all) {
+          log.warn(
+              "capturing all ARP/NDP on {}: the kernel refuses a narrower filter", link.name());
         }
         return;
+      } catch (IOException e) {
+        detach();
+        log.warn("capture filter on {} refused: {}", link.name(), e.getMessage());
       }
     }
-    log.debug(
-        "capture filter on {}: {} addresses, {} instructions",
-        link.name(),
-        addresses.size(),
-        next.size());
+    log.error(
+        "no capture filter on {}: every ARP and NDP frame reaches the responder", link.name());
+  }
+
+  private void detach() {
+    captures.forEach(c -> Bpf.detach(c.fd));
+    filter = List.of();
   }
 
   /** Attaches {@code program} to every socket; {@link #filter} is what all of them run. */
