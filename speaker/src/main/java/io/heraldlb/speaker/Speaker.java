@@ -101,6 +101,7 @@ final class Speaker {
                     c -> loop.claimSeen(c),
                     metrics.forInterface(link.name())),
             this::signal);
+    metrics.captureOverflows(interfaces::kernelDrops);
     announcer =
         new Announcer(interfaces, clock, settings.gratuitousRefresh(), metrics::gratuitousSent);
     informers =

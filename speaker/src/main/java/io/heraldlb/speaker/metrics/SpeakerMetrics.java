@@ -5,10 +5,12 @@ import io.heraldlb.speaker.responder.DropReason;
 import io.heraldlb.speaker.transport.ResponderCounters;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /** Every metric the speaker exports, all prefixed {@code heraldlb_}. */
 public final class SpeakerMetrics {
@@ -24,7 +26,10 @@ public final class SpeakerMetrics {
   private final Gauge members;
   private final Gauge configStale;
 
+  private final PrometheusRegistry registry;
+
   public SpeakerMetrics(PrometheusRegistry registry) {
+    this.registry = registry;
     requests =
         counter(
             registry,
@@ -96,6 +101,15 @@ public final class SpeakerMetrics {
         .labelNames(labels)
         .withoutExemplars()
         .register(r);
+  }
+
+  /** Frames the kernel dropped before a capture thread read them, as {@code drops} counts them. */
+  public void captureOverflows(LongSupplier drops) {
+    CounterWithCallback.builder()
+        .name("heraldlb_capture_overflows")
+        .help("ARP/NDP frames the kernel dropped because a capture did not read them in time")
+        .callback(cb -> cb.call(drops.getAsLong()))
+        .register(registry);
   }
 
   /** Counters for one interface's capture thread, resolved once so counting is cheap. */

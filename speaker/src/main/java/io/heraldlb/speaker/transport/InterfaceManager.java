@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,6 +34,7 @@ public final class InterfaceManager implements Transport, AutoCloseable {
   private volatile Set<String> defaults = Set.of();
   private volatile Set<String> missing = Set.of();
   private volatile AnnouncedTable captured = AnnouncedTable.EMPTY;
+  private final AtomicLong closedPortDrops = new AtomicLong();
 
   /**
    * @param override interfaces named by the operator; empty: automatic selection
@@ -99,6 +101,7 @@ public final class InterfaceManager implements Transport, AutoCloseable {
         log.info("closing capture on {}: {}", e.getKey(), why);
         ports.remove(e.getKey());
         port.close();
+        closedPortDrops.addAndGet(port.kernelDrops());
         changed = true;
       }
     }
@@ -153,6 +156,15 @@ public final class InterfaceManager implements Transport, AutoCloseable {
   public boolean send(String interfaceName, byte[] frame, int length) {
     Port port = ports.get(interfaceName);
     return port != null && port.send(frame, length);
+  }
+
+  /** Frames the kernel dropped unread on every port this manager has had, for /metrics. */
+  public long kernelDrops() {
+    long drops = closedPortDrops.get();
+    for (Port port : ports.values()) {
+      drops += port.kernelDrops();
+    }
+    return drops;
   }
 
   /** Null when every selected interface captures; otherwise what is wrong, for /healthz. */

@@ -30,6 +30,8 @@ final class Linux {
   static final int SO_RCVTIMEO = 20;
   static final int SO_ATTACH_FILTER = 26;
   static final int SO_DETACH_FILTER = 27;
+  static final int SO_RCVBUF = 8;
+  static final int PACKET_STATISTICS = 6;
   static final int SOL_PACKET = 263;
   static final int PACKET_ADD_MEMBERSHIP = 1;
   static final int PACKET_MR_PROMISC = 1;
@@ -129,6 +131,21 @@ final class Linux {
       return s.view.getInt(0) & 0xffff;
     } finally {
       Reference.reachabilityFence(s);
+    }
+  }
+
+  /**
+   * Frames the kernel dropped on {@code fd} since the last call because its buffer was full
+   * (PACKET_STATISTICS, which resets on reading); 0 if it cannot tell.
+   */
+  static long takeDrops(int fd) {
+    Scratch stats = new Scratch(12); // struct tpacket_stats { u32 packets, drops; }, then a length
+    try {
+      stats.view.putInt(8, 8);
+      int rc = getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, stats.address, stats.address + 8);
+      return rc < 0 ? 0 : Integer.toUnsignedLong(stats.view.getInt(4));
+    } finally {
+      Reference.reachabilityFence(stats);
     }
   }
 

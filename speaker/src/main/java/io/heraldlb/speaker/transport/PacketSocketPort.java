@@ -36,6 +36,13 @@ public final class PacketSocketPort implements Port {
   /** Enough for ARP and an NS with options behind a VLAN tag. */
   static final int SNAPLEN = 256;
 
+  /**
+   * Asked of each socket's receive buffer, for a burst of requests while a thread is descheduled;
+   * the kernel caps it at net.core.rmem_max (208 KiB on many hosts) and charges only what is
+   * queued.
+   */
+  static final int RECEIVE_BUFFER = 1 << 20;
+
   /** How often a capture thread looks at its stop flag when the wire is quiet. */
   static final int READ_TIMEOUT_MS = 200;
 
@@ -46,6 +53,7 @@ public final class PacketSocketPort implements Port {
   private final Frames announce = new Frames();
   private boolean closed;
   private List<CaptureFilter.Insn> filter = CaptureFilter.all(SNAPLEN);
+  private long kernelDrops;
 
   private PacketSocketPort(Link link, List<Capture> captures) {
     this.link = link;
@@ -152,6 +160,7 @@ public final class PacketSocketPort implements Port {
     }
     try {
       Bpf.attach(fd, CaptureFilter.all(SNAPLEN));
+      Linux.setInt(fd, Linux.SOL_SOCKET, Linux.SO_RCVBUF, RECEIVE_BUFFER, "SO_RCVBUF");
       // The VLAN tag the kernel took off a frame comes back as auxiliary data.
       Linux.setInt(fd, Linux.SOL_PACKET, Linux.PACKET_AUXDATA, 1, "PACKET_AUXDATA");
       try {
@@ -246,6 +255,14 @@ public final class PacketSocketPort implements Port {
   }
 
   @Override
+  public synchronized long kernelDrops() {
+    if (!closed) {
+      captures.forEach(c -> kernelDrops += Linux.takeDrops(c.fd));
+    }
+    return kernelDrops;
+  }
+
+  @Override
   public String problem() {
     for (Capture c : captures) {
       String problem = c.problem();
@@ -264,6 +281,7 @@ public final class PacketSocketPort implements Port {
   public void close() {
     captures.forEach(c -> c.running = false);
     synchronized (this) {
+      kernelDrops(); // the last count, before the sockets go
       closed = true;
     }
     captures.forEach(Capture::close);

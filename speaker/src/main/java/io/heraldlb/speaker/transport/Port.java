@@ -18,6 +18,11 @@ public interface Port extends AutoCloseable {
    */
   default void captureFor(Set<IpAddress> addresses) {}
 
+  /** Frames the kernel dropped because this port did not read them fast enough, since it opened. */
+  default long kernelDrops() {
+    return 0;
+  }
+
   /** Null while capturing normally; otherwise what broke. */
   String problem();
 

@@ -23,6 +23,7 @@ class InterfaceManagerTest {
     boolean sendWorks = true;
     String problem;
     boolean closed;
+    long drops;
     final List<Integer> sent = new ArrayList<>();
 
     FakePort(Link link) {
@@ -45,6 +46,11 @@ class InterfaceManagerTest {
     @Override
     public String problem() {
       return problem;
+    }
+
+    @Override
+    public long kernelDrops() {
+      return drops;
     }
 
     @Override
@@ -98,6 +104,21 @@ class InterfaceManagerTest {
     assertTrue(opened.get(0).closed);
     assertEquals(Set.of(), manager.links().keySet());
     assertEquals(2, changes);
+  }
+
+  @Test
+  void framesTheKernelDroppedAreSummedOverPortsAndKeptWhenAPortCloses() {
+    present.add(eth("eth0", "02:00:00:00:00:01"));
+    present.add(eth("eth1", "02:00:00:00:00:02"));
+    manager.rescan();
+    FakePort eth1 = opened.stream().filter(p -> p.link.name().equals("eth1")).findFirst().get();
+    opened.get(0).drops += 5;
+    opened.get(1).drops += 7;
+    assertEquals(12, manager.kernelDrops());
+    present.remove(1);
+    manager.rescan();
+    assertTrue(eth1.closed);
+    assertEquals(12, manager.kernelDrops(), "a counter does not go down when its port closes");
   }
 
   @Test
