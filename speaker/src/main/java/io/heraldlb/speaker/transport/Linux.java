@@ -46,6 +46,25 @@ final class Linux {
   /** {@code sizeof(cpu_set_t)} in glibc: 1,024 CPUs. */
   static final int CPU_SET_BYTES = 128;
 
+  /** {@code struct sched_attr} as of Linux 4.13; the kernel reads and writes a shorter prefix. */
+  static final int SCHED_ATTR_SIZE = 56;
+
+  static final int SCHED_OTHER = 0;
+  static final int SCHED_BATCH = 3;
+
+  /** sched_getattr and sched_setattr, which glibc before 2.41 has no wrapper for; 0 if unknown. */
+  private static final long SYS_SCHED_GETATTR;
+
+  private static final long SYS_SCHED_SETATTR;
+
+  static {
+    String arch = System.getProperty("os.arch");
+    boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
+    boolean arm = arch.equals("aarch64") || arch.equals("arm64");
+    SYS_SCHED_SETATTR = x86 ? 314 : arm ? 274 : 0;
+    SYS_SCHED_GETATTR = x86 ? 315 : arm ? 275 : 0;
+  }
+
   static native int socket(int domain, int type, int protocol);
 
   static native int bind(int fd, long address, int length);
@@ -65,6 +84,8 @@ final class Linux {
   static native int sched_setaffinity(int pid, long size, long mask);
 
   static native int sched_getaffinity(int pid, long size, long mask);
+
+  static native long syscall(long number, long a, long b, long c, long d);
 
   /** Scratch native memory with a little-endian-or-native view, for setup calls. */
   static final class Scratch {
@@ -175,5 +196,50 @@ final class Linux {
       Reference.reachabilityFence(mask);
     }
     return BitSet.valueOf(bits);
+  }
+
+  /**
+   * Asks the scheduler for turns of {@code nanos} on the calling thread (EEVDF's custom slice,
+   * Linux 6.12 and later, clamped by the kernel to 0.1 to 100 ms). A waking thread whose slice is
+   * shorter than the running task's preempts it, where it would otherwise wait for that task to
+   * block or use up its own turn. Needs no privilege; kernels without custom slices ignore it.
+   *
+   * @return the slice the kernel now reports for the thread, in ns; 0 where it reports none
+   * @throws IOException if the call fails, or the thread's policy is not SCHED_OTHER or BATCH
+   */
+  static long requestSlice(long nanos) throws IOException {
+    Scratch attr = new Scratch(SCHED_ATTR_SIZE);
+    try {
+      getAttr(attr);
+      int policy = attr.view.getInt(4);
+      if (policy != SCHED_OTHER && policy != SCHED_BATCH) {
+        throw new IOException("scheduling policy " + policy + " is left as it is");
+      }
+      attr.view.putLong(24, nanos); // sched_runtime: the slice, for these policies
+      check((int) syscall(SYS_SCHED_SETATTR, 0, attr.address, 0, 0), "sched_setattr");
+      getAttr(attr);
+      return attr.view.getLong(24);
+    } finally {
+      Reference.reachabilityFence(attr);
+    }
+  }
+
+  /** The calling thread's slice as the kernel reports it, in ns; 0 where it reports none. */
+  static long slice() throws IOException {
+    Scratch attr = new Scratch(SCHED_ATTR_SIZE);
+    try {
+      getAttr(attr);
+      return attr.view.getLong(24);
+    } finally {
+      Reference.reachabilityFence(attr);
+    }
+  }
+
+  private static void getAttr(Scratch attr) throws IOException {
+    if (SYS_SCHED_GETATTR == 0) {
+      throw new IOException(
+          "sched_getattr: no system call number for " + System.getProperty("os.arch"));
+    }
+    check((int) syscall(SYS_SCHED_GETATTR, 0, attr.address, attr.size, 0), "sched_getattr");
   }
 }

@@ -46,6 +46,15 @@ public final class PacketSocketPort implements Port {
   /** How often a capture thread looks at its stop flag when the wire is quiet. */
   static final int READ_TIMEOUT_MS = 200;
 
+  /**
+   * The scheduler slice a capture thread asks for: the shortest the kernel grants, still twice what
+   * answering a request takes. On Linux 6.12 and later the thread then preempts a task with the
+   * default slice when a frame wakes it. Measured in the three-node lab (2 CPUs, where the client's
+   * own thread holds the CPU the frame arrives on): the median reply went from 157–168 µs to
+   * 110–143 µs, against the kernel's 61–77 µs in the same runs.
+   */
+  static final long SLICE_NANOS = 100_000;
+
   private static final Path ONLINE_CPUS = Path.of("/sys/devices/system/cpu/online");
 
   private final Link link;
@@ -423,6 +432,12 @@ public final class PacketSocketPort implements Port {
         } catch (IOException | RuntimeException | LinkageError e) {
           log.warn("{} runs unpinned: {}", thread.getName(), e.getMessage());
         }
+      }
+      try {
+        long slice = Linux.requestSlice(SLICE_NANOS);
+        log.debug("{}: scheduler slice {} ns", thread.getName(), slice);
+      } catch (IOException | RuntimeException | LinkageError e) {
+        log.debug("{} keeps the default scheduler slice: {}", thread.getName(), e.getMessage());
       }
       while (running) {
         readOne();
