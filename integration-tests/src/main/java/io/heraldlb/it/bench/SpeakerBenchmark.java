@@ -28,11 +28,13 @@ public final class SpeakerBenchmark {
   static final String USAGE =
       """
       usage: bench.sh speaker [--kill-trials N] [--stop-trials N] [--term-trials N]
-                              [--startups N] [--arp-requests N] [--rss-ips N]
+                              [--startups N] [--arp-requests N] [--arp-interval-us N]
+                              [--rss-ips N]
                               [--only startup,kill,stop,term,latency,rss]
                               [--jvm-args "FLAG FLAG..."]
         defaults: 20 SIGKILL, 10 SIGSTOP, 3 SIGTERM trials, 3 start-ups, 600 ARP requests
-        per target, 1000 addresses for memory and idle CPU, the lab's speaker JVM flags
+        per target (one every 10,000 µs), 1000 addresses for memory and idle CPU, the lab's
+        speaker JVM flags
       """;
 
   static final Duration CONVERGE = Duration.ofSeconds(60);
@@ -61,6 +63,7 @@ public final class SpeakerBenchmark {
       int termTrials,
       int startups,
       int arpRequests,
+      Duration arpInterval,
       int rssIps,
       Set<String> only,
       List<String> jvmArgs) {
@@ -94,6 +97,7 @@ public final class SpeakerBenchmark {
     int term = 3;
     int startups = 3;
     int arp = 600;
+    int arpInterval = 10_000;
     int rss = 1000;
     Set<String> only = new LinkedHashSet<>();
     List<String> jvm = Lab.DEFAULT_JVM_ARGS;
@@ -112,13 +116,18 @@ public final class SpeakerBenchmark {
         case "--term-trials" -> term = number(a, v);
         case "--startups" -> startups = number(a, v);
         case "--arp-requests" -> arp = number(a, v);
+        case "--arp-interval-us" -> arpInterval = number(a, v);
         case "--rss-ips" -> rss = number(a, v);
         case "--only" -> only.addAll(Arrays.asList(v.split(",")));
         case "--jvm-args" -> jvm = List.of(v.trim().split("\\s+"));
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
     }
-    return new Options(kill, stop, term, startups, arp, rss, only, jvm);
+    if (arpInterval < 100) {
+      throw new IllegalArgumentException("--arp-interval-us is at least 100, was " + arpInterval);
+    }
+    return new Options(
+        kill, stop, term, startups, arp, Duration.ofNanos(arpInterval * 1000L), rss, only, jvm);
   }
 
   private static int number(String name, String value) {
@@ -297,7 +306,10 @@ public final class SpeakerBenchmark {
 
   /** ARP reply latency on the wire: the speaker's address against an address a kernel owns. */
   private void latency() {
-    out.println("== ARP reply latency on the wire (capture in the client namespace), warmed up");
+    out.printf(
+        "== ARP reply latency on the wire (capture in the client namespace), warmed up,"
+            + " one request every %d µs%n",
+        options.arpInterval().toNanos() / 1000);
     speakers.awaitConverged(CONVERGE);
     LabNode kernelNode = speakers.others(winner).get(0);
     LabClient client = speakers.client();
@@ -328,7 +340,7 @@ public final class SpeakerBenchmark {
   }
 
   private void arping(String target, int count) {
-    speakers.probe(target, count, Duration.ofMillis(10));
+    speakers.probe(target, count, options.arpInterval());
   }
 
   private Stats latencies(ArpWire wire, String target) {
