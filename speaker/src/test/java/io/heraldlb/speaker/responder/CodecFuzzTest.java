@@ -17,12 +17,17 @@ class CodecFuzzTest {
 
   private static final Link ETH0 = new Link("eth0", TestFrames.OUR_MAC);
   private final byte[] out = new byte[Decision.MAX_REPLY_LENGTH];
+  private final byte[] fastOut = new byte[Decision.MAX_REPLY_LENGTH];
+  private final ArpFastPath fastPath = new ArpFastPath(TestFrames.OUR_MAC, RandomFrames.ANNOUNCED);
 
   @FuzzTest(maxDuration = "60s")
   void parseAndDecideNeverThrow(byte[] frame) {
     ParsedFrame parsed = FrameParser.parse(frame);
     Verdict verdict = Decision.decide(parsed, ETH0, RandomFrames.ANNOUNCED, out);
     ConflictCheck.check(parsed, ETH0, RandomFrames.ANNOUNCED);
+    int fast = fastPath.answer(frame, frame.length, fastOut);
+    boolean arpReply = verdict instanceof Verdict.Reply r && r.ip().isV4();
+    assertEquals(arpReply, fast > 0, "the ARP fast path and the general path disagree");
     if (verdict instanceof Verdict.Reply reply) {
       ParsedFrame back = FrameParser.parse(reply.frame(), reply.length());
       Verdict again = Decision.decide(back, ETH0, RandomFrames.ANNOUNCED, new byte[out.length]);
