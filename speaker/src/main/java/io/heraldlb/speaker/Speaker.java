@@ -68,6 +68,19 @@ final class Speaker {
     this.client = client;
   }
 
+  /**
+   * One full collection before the speaker can be elected. Start-up (warm-up, informer sync) leaves
+   * the young generation full of objects that are still alive; the young collection that copies
+   * them took 11 to 18 ms in the lab, and it came due right after the first announcement, in the
+   * middle of the first replies (target: 10 ms). After this, the next young collections have little
+   * to copy.
+   */
+  private static void collectStartupGarbage() {
+    long t0 = System.nanoTime();
+    System.gc();
+    log.info("start-up garbage collected in {} ms", (System.nanoTime() - t0) / 1_000_000);
+  }
+
   private static Thread named(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
@@ -134,6 +147,7 @@ final class Speaker {
     if (!informers.awaitSynced(SYNC_TIMEOUT)) {
       log.warn("informers not synced after {}; going on, /readyz waits", SYNC_TIMEOUT);
     }
+    collectStartupGarbage();
     membership.updatePeers(peers());
     gate = new StartupGate(clock, settings.startupSettle());
     membership.join();

@@ -253,7 +253,11 @@ public final class SpeakerBenchmark {
           m.after().toMillis(),
           m.mac().equals(successor.mac()) ? "" : " (expected " + successor.name() + ")");
       speakers.speaker(winner).stop();
-      firstReply.add(restartAndMeasureFirstReply(name + "-" + i));
+      double first = restartAndMeasureFirstReply(name + "-" + i);
+      firstReply.add(first);
+      out.printf(
+          "           %s restarted, its first reply on the wire after %.3f ms%n",
+          winner.name(), first);
     }
     out.printf("%s failover: %s%n", signal, Stats.of(moved).summary("%.0f", "ms"));
     out.printf(

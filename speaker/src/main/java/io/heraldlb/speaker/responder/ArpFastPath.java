@@ -31,8 +31,16 @@ public final class ArpFastPath {
    */
   public ArpFastPath(MacAddress ours, Set<IpAddress> announced) {
     this.ours = ours.value();
-    this.announced =
-        announced.stream().filter(IpAddress::isV4).mapToInt(ArpFastPath::bits).sorted().toArray();
+    // A plain loop: this runs on a capture thread at the first frame after every change.
+    int[] v4 = new int[announced.size()];
+    int n = 0;
+    for (IpAddress ip : announced) {
+      if (ip.isV4()) {
+        v4[n++] = u32(ip.toBytes(), 0);
+      }
+    }
+    this.announced = Arrays.copyOf(v4, n);
+    Arrays.sort(this.announced);
   }
 
   /**
@@ -89,11 +97,6 @@ public final class ArpFastPath {
     System.arraycopy(frame, arp + 24, out, reply + 14, 4); // the address asked for is ours
     System.arraycopy(frame, arp + 8, out, reply + 18, 10); // the asker's MAC and address
     return reply + 28;
-  }
-
-  private static int bits(IpAddress v4) {
-    byte[] b = v4.toBytes();
-    return u32(b, 0);
   }
 
   private static int u16(byte[] b, int i) {
