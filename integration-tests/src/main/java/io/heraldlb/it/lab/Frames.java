@@ -69,6 +69,13 @@ public final class Frames {
   }
 
   /** The first {@code length} bytes of a frame. */
+  /** {@code frame} with an 802.1Q tag for {@code vlan} (priority 0) after the MAC addresses. */
+  public static byte[] tagged(byte[] frame, int vlan) {
+    ByteBuffer b = ByteBuffer.allocate(frame.length + 4);
+    b.put(frame, 0, 12).putShort((short) 0x8100).putShort((short) vlan);
+    return b.put(frame, 12, frame.length - 12).array();
+  }
+
   public static byte[] truncate(byte[] frame, int length) {
     return Arrays.copyOf(frame, Math.min(length, frame.length));
   }

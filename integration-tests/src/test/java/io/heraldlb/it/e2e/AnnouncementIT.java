@@ -1,6 +1,7 @@
 package io.heraldlb.it.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Event;
@@ -179,6 +180,35 @@ class AnnouncementIT {
     assertTrue(conflict.getMessage().contains(SPOOFER_MAC), conflict.getMessage());
     heraldlb.assertAllRunning();
     assertEquals(announcer, traffic.announcer(ip), "the announcer keeps answering");
+  }
+
+  @Test
+  void aVlanTaggedRequestIsAnsweredByTheAnnouncerAloneWithTheSameTag() {
+    cluster.create(Cluster.loadBalancer("tagged", "web", 80).build());
+    String ip = Cluster.ip(cluster.awaitIp("tagged", "web"));
+    LabNode announcer = traffic.announcer(ip);
+    LabClient client = lab.client();
+    LabClient.Capture capture = client.capture("vlan-request", "vlan");
+    try {
+      client.sendFrames(
+          List.of(Frames.tagged(Frames.arpRequest(client.mac(), client.ip(), ip), 42)), 3);
+      Await.until(
+          "a tagged reply for " + ip,
+          Traffic.TIMEOUT,
+          Duration.ofMillis(200),
+          () -> capture.read("vlan 42 and arp").stream().anyMatch(l -> l.contains("Reply " + ip)));
+    } finally {
+      capture.stop();
+    }
+    List<String> replies =
+        capture.read("vlan 42 and arp").stream().filter(l -> l.contains("Reply " + ip)).toList();
+    assertFalse(replies.isEmpty(), "no tagged reply in the capture");
+    assertTrue(
+        replies.stream().allMatch(l -> l.contains("is-at " + announcer.mac())),
+        "replies from another node than " + announcer.name() + ": " + replies);
+    assertTrue(
+        replies.stream().allMatch(l -> l.startsWith(announcer.mac(), l.indexOf(' ') + 1)),
+        "a reply not sent from the announcer's MAC: " + replies);
   }
 
   /**
