@@ -3,24 +3,33 @@ package io.heraldlb.speaker.packet;
 import io.heraldlb.config.IpAddress;
 
 /** Big-endian reads and writes on frames; callers check the bounds first. */
-final class Bytes {
+public final class Bytes {
   private Bytes() {}
 
   static int u8(byte[] b, int off) {
     return b[off] & 0xFF;
   }
 
-  static int u16(byte[] b, int off) {
+  public static int u16(byte[] b, int off) {
     return (b[off] & 0xFF) << 8 | (b[off + 1] & 0xFF);
   }
 
-  static void putU16(byte[] b, int off, int value) {
+  public static int u32(byte[] b, int off) {
+    return u16(b, off) << 16 | u16(b, off + 2);
+  }
+
+  /** Six bytes, as a MAC address is held in a {@code long}. */
+  public static long u48(byte[] b, int off) {
+    return (long) u16(b, off) << 32 | u32(b, off + 2) & 0xFFFF_FFFFL;
+  }
+
+  public static void putU16(byte[] b, int off, int value) {
     b[off] = (byte) (value >>> 8);
     b[off + 1] = (byte) value;
   }
 
   static IpAddress readIpv4(byte[] b, int off) {
-    return IpAddress.ofV4(u16(b, off) << 16 | u16(b, off + 2));
+    return IpAddress.ofV4(u32(b, off));
   }
 
   /** Builds the address from two longs rather than copying 16 bytes into a new array. */

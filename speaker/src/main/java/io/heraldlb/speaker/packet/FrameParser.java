@@ -10,9 +10,9 @@ import static io.heraldlb.speaker.packet.ParseFailure.NOT_ARP_OR_NDP;
 public final class FrameParser {
   private FrameParser() {}
 
-  static final int ETHERTYPE_IPV4 = 0x0800;
-  static final int ETHERTYPE_ARP = 0x0806;
-  static final int ETHERTYPE_VLAN = 0x8100;
+  public static final int ETHERTYPE_IPV4 = 0x0800;
+  public static final int ETHERTYPE_ARP = 0x0806;
+  public static final int ETHERTYPE_VLAN = 0x8100;
   static final int ETHERTYPE_QINQ = 0x88A8;
   static final int ETHERTYPE_IPV6 = 0x86DD;
   static final int ETHERNET_HEADER = 14;

@@ -19,11 +19,7 @@ public record MacAddress(long value) {
 
   /** Reads six bytes at {@code offset}; the caller checks the bounds. */
   public static MacAddress read(byte[] bytes, int offset) {
-    long v = 0;
-    for (int i = 0; i < 6; i++) {
-      v = v << 8 | (bytes[offset + i] & 0xFF);
-    }
-    return new MacAddress(v);
+    return new MacAddress(Bytes.u48(bytes, offset));
   }
 
   public static MacAddress ofBytes(byte[] bytes) {
