@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The HeraldLB lab on this machine: a LAN in network namespaces, a client, nodes, an in-process
-# Kubernetes API server, and HeraldLB's allocator and speakers running on it.
+# The HeraldLB lab on this machine: a LAN in network namespaces, a client, nodes, a Kubernetes
+# API, and HeraldLB's allocator and speakers running on it.
 #
 #   sudo ./integration-tests/lab.sh demo     one run: Service, EXTERNAL-IP, curl, failover, teardown
 #   sudo ./integration-tests/lab.sh up       keep a lab running (prints how to use kubectl with it)
 #   sudo ./integration-tests/lab.sh down     remove it
+#
+# Both take --kube=real: etcd, kube-apiserver, kube-controller-manager and kube-proxy on every
+# node, built from their Go modules (kube/build.sh), instead of the embedded API server.
 #
 # The logic lives in io.heraldlb.it.lab.LabMain; this script installs what is missing, builds
 # when needed, and runs it.
@@ -13,7 +16,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 target="integration-tests/target"
-packages=(iproute2 iputils-arping tcpdump curl libpcap0.8)
+packages=(iproute2 iputils-arping tcpdump curl libpcap0.8 nftables openssl)
 
 die() { echo "lab.sh: $*" >&2; exit 1; }
 
@@ -56,6 +59,18 @@ build_if_needed() {
   fi
 }
 
+# --kube=real: build the control plane first, here, so its progress shows on the terminal.
+build_kube_if_real() {
+  local prev="" a
+  for a in "$@"; do
+    if [ "$a" = "--kube=real" ] || { [ "$prev" = "--kube" ] && [ "$a" = "real" ]; }; then
+      command -v go >/dev/null || die "--kube=real builds Kubernetes from its Go modules: install Go 1.26 or newer"
+      GOTOOLCHAIN=local "$repo/integration-tests/kube/build.sh" >/dev/null
+    fi
+    prev="$a"
+  done
+}
+
 lab_main() {
   exec java -cp "$target/classes:$(cat "$target/lab.classpath")" \
     -Dheraldlb.repo="$repo" -Dlogback.configurationFile="$repo/$target/classes/lab-logback.xml" io.heraldlb.it.lab.LabMain "$@"
@@ -66,11 +81,13 @@ case "$command" in
   demo)
     install_missing_packages
     build_if_needed
+    build_kube_if_real "$@"
     lab_main "$@"
     ;;
   up)
     install_missing_packages
     build_if_needed
+    build_kube_if_real "$@"
     mkdir -p "$target/lab-logs"
     log="$target/lab-logs/up-$(date +%Y%m%d-%H%M%S).log"
     # The lab lives as long as its JVM (the API server is in it): run that in the background and
@@ -92,7 +109,7 @@ case "$command" in
     lab_main "$@"
     ;;
   *)
-    echo "usage: sudo $0 demo|up|down|list [--nodes N] [--bare]" >&2
+    echo "usage: sudo $0 demo|up|down|list [--nodes N] [--bare] [--kube=real|embedded]" >&2
     exit 2
     ;;
 esac

@@ -127,17 +127,20 @@ public final class SpeakerLab {
   }
 
   /**
-   * Creates a LoadBalancer Service in {@code default} whose status already holds {@code ip} (what
-   * the allocator would write), and puts the address on the nodes' lo (what kube-proxy would do).
+   * Creates a LoadBalancer Service in {@code default} selecting {@code app: NAME}, whose status
+   * already holds {@code ip} (what the allocator would write); once the lab serves Services ({@link
+   * Lab#serveServices()}) it has backends the client reaches.
    */
   public Service publish(String name, String ip) {
-    Service created = createService(name, ip);
-    lab.addServiceIp(ip);
-    return created;
+    return createService(name, Map.of("app", name), ip);
   }
 
   /** The Service and its status only: for many addresses where nobody sends traffic. */
   public Service createService(String name, String... ips) {
+    return createService(name, Map.of(), ips);
+  }
+
+  private Service createService(String name, Map<String, String> selector, String... ips) {
     ServiceStatusBuilder status = new ServiceStatusBuilder();
     var lb = status.withNewLoadBalancer();
     for (String ip : ips) {
@@ -152,6 +155,9 @@ public final class SpeakerLab {
             .endMetadata()
             .withNewSpec()
             .withType("LoadBalancer")
+            .withSelector(selector.isEmpty() ? null : selector)
+            // Both families, so kube-proxy forwards an IPv6 EXTERNAL-IP too.
+            .withIpFamilyPolicy("PreferDualStack")
             .addNewPort()
             .withPort(SERVICE_PORT)
             .withProtocol("TCP")

@@ -1,10 +1,6 @@
 package io.heraldlb.it.lab;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,10 +24,7 @@ import java.util.Queue;
  * The lab's Kubernetes API: fabric8's mock server in CRUD mode over http, bound to the root end of
  * the LAN so every namespace reaches it, with a kubeconfig for the programs and for kubectl.
  */
-public final class ApiServer implements AutoCloseable {
-  public static final String HERALDLB_NAMESPACE = "heraldlb-system";
-  public static final String SPEAKER_LABEL = "app.kubernetes.io/name";
-  public static final String SPEAKER_LABEL_VALUE = "heraldlb-speaker";
+public final class ApiServer implements LabApi {
 
   private final KubernetesMockServer server;
   private final String url;
@@ -86,15 +79,29 @@ public final class ApiServer implements AutoCloseable {
     return api;
   }
 
+  @Override
   public String url() {
     return url;
   }
 
+  @Override
   public Path kubeconfig() {
     return kubeconfig;
   }
 
+  /** The embedded server has no authentication: every program uses the one kubeconfig. */
+  @Override
+  public Path kubeconfigFor(String serviceAccount) {
+    return kubeconfig;
+  }
+
+  @Override
+  public boolean real() {
+    return false;
+  }
+
   /** A client for tests and the lab itself (default namespace {@code default}). */
+  @Override
   public KubernetesClient client() {
     return client;
   }
@@ -102,69 +109,6 @@ public final class ApiServer implements AutoCloseable {
   /** How many watch connections the server holds open (every informer has one). */
   public int watchCount() {
     return dispatcher.watchCount();
-  }
-
-  /** A Ready Node named like the lab node, with its InternalIP. */
-  public Node seedNode(LabNode node) {
-    Node object =
-        new NodeBuilder()
-            .withNewMetadata()
-            .withName(node.name())
-            .addToLabels("kubernetes.io/hostname", node.name())
-            .addToLabels("kubernetes.io/os", "linux")
-            .endMetadata()
-            .withNewStatus()
-            .addNewAddress()
-            .withType("InternalIP")
-            .withAddress(node.ip())
-            .endAddress()
-            .addNewAddress()
-            .withType("Hostname")
-            .withAddress(node.name())
-            .endAddress()
-            .addNewCondition()
-            .withType("Ready")
-            .withStatus("True")
-            .withReason("KubeletReady")
-            .endCondition()
-            .endStatus()
-            .build();
-    Node created = client.nodes().resource(object).create();
-    created.setStatus(object.getStatus());
-    return client.nodes().resource(created).updateStatus();
-  }
-
-  /** The speaker DaemonSet's pod on that node: host network, so its pod IP is the node IP. */
-  public Pod seedSpeakerPod(LabNode node) {
-    Pod object =
-        new PodBuilder()
-            .withNewMetadata()
-            .withName("heraldlb-speaker-" + node.name())
-            .withNamespace(HERALDLB_NAMESPACE)
-            .addToLabels(SPEAKER_LABEL, SPEAKER_LABEL_VALUE)
-            .endMetadata()
-            .withNewSpec()
-            .withNodeName(node.name())
-            .withHostNetwork(true)
-            .addNewContainer()
-            .withName("speaker")
-            .withImage("heraldlb-speaker:lab")
-            .endContainer()
-            .endSpec()
-            .withNewStatus()
-            .withPhase("Running")
-            .withPodIP(node.ip())
-            .addNewPodIP(node.ip())
-            .withHostIP(node.ip())
-            .addNewCondition()
-            .withType("Ready")
-            .withStatus("True")
-            .endCondition()
-            .endStatus()
-            .build();
-    Pod created = client.pods().inNamespace(HERALDLB_NAMESPACE).resource(object).create();
-    created.setStatus(object.getStatus());
-    return client.pods().inNamespace(HERALDLB_NAMESPACE).resource(created).updateStatus();
   }
 
   private void seedNamespaces() {

@@ -42,7 +42,7 @@ public final class Await {
         what, timeout, poll, () -> condition.getAsBoolean() ? Optional.of(true) : Optional.empty());
   }
 
-  private static void pause(Duration poll) {
+  static void pause(Duration poll) {
     try {
       Thread.sleep(poll.toMillis());
     } catch (InterruptedException e) {

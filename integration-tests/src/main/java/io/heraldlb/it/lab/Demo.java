@@ -27,15 +27,15 @@ final class Demo {
     this.out = out;
   }
 
-  /** Starts the allocator, a speaker per node, kube-proxy emulation; applies the examples. */
+  /** Starts the allocator and a speaker per node, serves Services, applies the examples. */
   Service deployExamples() {
     out.printf("starting the allocator and %d speakers%n", lab.nodes().size());
     allocator = lab.startAllocator();
     speakers = lab.startSpeakers();
-    lab.kubeProxy().follow(lab.kube());
+    lab.serveServices();
     Path examples = Programs.repositoryRoot().resolve("deploy/examples");
     out.printf("applying %s%n", examples);
-    for (HasMetadata item : new Manifests(lab.kube()).applyDirectory(examples)) {
+    for (HasMetadata item : new Manifests(lab.api()).applyDirectory(examples)) {
       out.printf("  %s/%s created%n", item.getKind().toLowerCase(), item.getMetadata().getName());
     }
     Service web = awaitExternalIp("default", "web");
@@ -62,9 +62,10 @@ final class Demo {
   LabNode showWhoAnswers(String ip, int port) {
     String body =
         Await.value(
-            "http://" + ip + ":" + port + "/ to answer from the client",
-            Duration.ofSeconds(20),
-            () -> lab.client().curl(ip, port));
+                "http://" + ip + ":" + port + "/ to answer from the client",
+                Duration.ofSeconds(20),
+                () -> lab.client().get(ip, port))
+            .backendNode();
     String mac =
         lab.client()
             .neighbourMac(ip)
@@ -74,7 +75,7 @@ final class Demo {
     out.printf(
         "$ ip netns exec %s curl -s http://%s:%d/%n%s%n", lab.client().netns(), ip, port, body);
     out.printf(
-        "  %s is announced by %s (%s); its backend answered: %s%n%n", ip, node.name(), mac, body);
+        "  %s is announced by %s (%s); the backend on %s answered%n%n", ip, node.name(), mac, body);
     return node;
   }
 
@@ -108,15 +109,16 @@ final class Demo {
     LabNode successor = lab.nodeByMac(newMac.get()).orElseThrow();
     String body =
         Await.value(
-            "curl to reach " + successor.name(),
-            FAILOVER_TIMEOUT,
-            () -> lab.client().curl(ip, port).filter(b -> !b.equals(announcer.name())));
+                "curl to enter through " + successor.name(),
+                FAILOVER_TIMEOUT,
+                () -> lab.client().get(ip, port).filter(a -> !lab.entryNode(a).equals(announcer)))
+            .backendNode();
     long answered = System.nanoTime();
     out.printf(
         "  failover: the client's neighbour entry moved to %s (%s) after %d ms%n",
         successor.name(), newMac.get(), (moved - killed) / 1_000_000);
     out.printf(
-        "  first answer from the new node after %d ms: %s%n",
+        "  first answer through the new node after %d ms, from the backend on %s%n",
         (answered - killed) / 1_000_000, body);
     out.printf(
         "%n$ ip netns exec %s curl -s http://%s:%d/%n%s%n",

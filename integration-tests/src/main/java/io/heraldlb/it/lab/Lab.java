@@ -16,10 +16,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A real layer-2 network on this machine, in network namespaces: a LAN (a bridge in its own
- * namespace), a client, N nodes, and an in-process Kubernetes API reachable from all of them.
- * Everything it creates is named {@code PREFIX-RUNID-*} and removed by {@link #close()}, by a
- * shutdown hook (Ctrl-C), when setup fails halfway, and — if this JVM was killed — by the next
- * lab's {@link #cleanupLeftovers(String)}.
+ * namespace), a client, N nodes, and a Kubernetes API reachable from all of them — by default the
+ * real {@link ControlPlane} with kube-proxy on every node and Pods on a {@link PodNetwork}, or the
+ * embedded {@link ApiServer} with kube-proxy emulated ({@link KubeProxy}). Everything it creates is
+ * named {@code PREFIX-RUNID-*} and removed by {@link #close()}, by a shutdown hook (Ctrl-C), when
+ * setup fails halfway, and — if this JVM was killed — by the next lab's {@link
+ * #cleanupLeftovers(String)}.
  */
 public final class Lab implements AutoCloseable {
   public static final String DEFAULT_PREFIX = "hlb";
@@ -32,16 +34,21 @@ public final class Lab implements AutoCloseable {
   private final List<String> jvmArgs;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread shutdownHook = new Thread(this::close, "lab-cleanup");
+  private final LabApi.Kind kind;
   private Network network;
-  private ApiServer api;
+  private LabApi api;
   private LabClient client;
   private KubeProxy kubeProxy;
+  private PodNetwork podNetwork;
+  private NodeProxies nodeProxies;
+  private Workloads workloads;
 
-  private Lab(String run, Subnet subnet, Path logDir, List<String> jvmArgs) {
+  private Lab(String run, Subnet subnet, Path logDir, List<String> jvmArgs, LabApi.Kind kind) {
     this.run = run;
     this.subnet = subnet;
-    this.launcher = new Launcher(logDir);
+    this.launcher = new Launcher(logDir, run);
     this.jvmArgs = List.copyOf(jvmArgs);
+    this.kind = kind;
   }
 
   public static Builder builder() {
@@ -57,6 +64,13 @@ public final class Lab implements AutoCloseable {
     private LabRegistry.Mode mode = LabRegistry.Mode.TEST;
     private List<String> jvmArgs = DEFAULT_JVM_ARGS;
     private Path logRoot;
+    private LabApi.Kind kube = LabApi.Kind.REAL;
+
+    /** Which API the lab runs on (default: the real control plane). */
+    public Builder kube(LabApi.Kind kube) {
+      this.kube = kube;
+      return this;
+    }
 
     public Builder nodes(int nodes) {
       if (nodes < 1 || nodes > 200) {
@@ -111,7 +125,10 @@ public final class Lab implements AutoCloseable {
               ? logRoot
               : Programs.repositoryRoot().resolve("integration-tests/target/lab-logs");
       Subnet subnet = LabRegistry.claim(run, mode);
-      Lab lab = new Lab(run, subnet, root.resolve(run), jvmArgs);
+      if (kube == LabApi.Kind.REAL) {
+        KubeBinaries.ensure(); // before anything exists: the first build takes a while
+      }
+      Lab lab = new Lab(run, subnet, root.resolve(run), jvmArgs, kube);
       Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
       try {
         lab.build(nodes);
@@ -136,12 +153,47 @@ public final class Lab implements AutoCloseable {
             subnet.clientV6(),
             Netns.mac(network.clientNs, Network.LAN_IFACE),
             launcher);
-    api = ApiServer.start(subnet.gateway(), launcher.logDir().resolve("kubeconfig"));
-    for (LabNode node : network.nodes) {
-      api.seedNode(node);
-      api.seedSpeakerPod(node);
+    if (kind == LabApi.Kind.REAL) {
+      Path bin = KubeBinaries.ensure();
+      ControlPlane plane = ControlPlane.start(bin, subnet.gateway(), launcher);
+      api = plane;
+      plane.installHeraldLbIdentities(Programs.repositoryRoot().resolve("deploy"));
+      seedNodes();
+      podNetwork = PodNetwork.create(network.nodes);
+      nodeProxies =
+          NodeProxies.start(
+              network.nodes, bin, plane.kubeProxyKubeconfig(), launcher, Duration.ofSeconds(60));
+      workloads = new Workloads(api.client(), podNetwork, launcher);
+    } else {
+      api = ApiServer.start(subnet.gateway(), launcher.logDir().resolve("kubeconfig"));
+      seedNodes();
+      kubeProxy = new KubeProxy(network.nodes, launcher);
     }
-    kubeProxy = new KubeProxy(network.nodes, launcher);
+  }
+
+  private void seedNodes() {
+    for (LabNode node : network.nodes) {
+      Seeds.node(api.client(), node);
+      Seeds.speakerPod(api.client(), node);
+    }
+  }
+
+  /** Which API this lab runs on. */
+  public LabApi.Kind kind() {
+    return kind;
+  }
+
+  /**
+   * From now on every LoadBalancer Service gets backends that the client reaches through its
+   * EXTERNAL-IP: on the real control plane, a ready Pod per node that kube-proxy forwards to; on
+   * the embedded API, the emulated kube-proxy's backends.
+   */
+  public void serveServices() {
+    if (workloads != null) {
+      workloads.follow();
+    } else {
+      kubeProxy.follow(api.client());
+    }
   }
 
   public String run() {
@@ -169,12 +221,62 @@ public final class Lab implements AutoCloseable {
     return network.nodes.stream().filter(n -> n.name().equals(name)).findFirst();
   }
 
+  /**
+   * {@code curl http://IP:PORT/} from the client; the node the request entered the cluster through,
+   * as the backend saw it: the node whose address it came from (kube-proxy masqueraded it on), or
+   * the backend's own node when it came straight from the client (the embedded lab; {@code
+   * externalTrafficPolicy: Local}, which kube-proxy never forwards to another node).
+   */
+  public Optional<LabNode> entryNode(String ip, int port) {
+    return client.get(ip, port).map(this::entryNode);
+  }
+
+  /** As {@link #entryNode(String, int)}, for an answer already fetched. */
+  public LabNode entryNode(LabClient.Answer answer) {
+    String peer = answer.peer();
+    Optional<LabNode> entry =
+        peer.equals(client.ip()) || peer.equals(client.ipv6())
+            ? nodeByName(answer.backendNode())
+            : network.nodes.stream()
+                .filter(
+                    n ->
+                        peer.equals(n.ip())
+                            || peer.equals(n.ipv6())
+                            || peer.equals(PodNetwork.gateway(n))
+                            || peer.equals(PodNetwork.gatewayV6(n)))
+                .findFirst();
+    return entry.orElseThrow(
+        () -> new LabException("a backend saw a request from " + peer + ", which is no lab node"));
+  }
+
   public LabClient client() {
     return client;
   }
 
-  public ApiServer api() {
+  public LabApi api() {
     return api;
+  }
+
+  /** The real control plane; fails on a lab with the embedded API. */
+  public ControlPlane controlPlane() {
+    if (api instanceof ControlPlane plane) {
+      return plane;
+    }
+    throw new LabException("this lab runs on the embedded API server, not the real control plane");
+  }
+
+  /** The Pods behind Services (real control plane only). */
+  public Workloads workloads() {
+    if (workloads == null) {
+      throw new LabException("this lab runs on the embedded API server: it has no Pods");
+    }
+    return workloads;
+  }
+
+  /** kube-proxy's nftables rules on {@code node} (real control plane only). */
+  public String proxyRules(LabNode node) {
+    controlPlane();
+    return NodeProxies.rules(node);
   }
 
   public KubernetesClient kube() {
@@ -198,23 +300,17 @@ public final class Lab implements AutoCloseable {
     return network.rootLink;
   }
 
+  /** The emulated kube-proxy (embedded API only). */
   public KubeProxy kubeProxy() {
+    if (kubeProxy == null) {
+      throw new LabException("this lab runs real kube-proxy: there is no emulation to drive");
+    }
     return kubeProxy;
-  }
-
-  /** Shorthand for {@code kubeProxy().addServiceIp(ip)}. */
-  public void addServiceIp(String ip) {
-    kubeProxy.addServiceIp(ip);
-  }
-
-  /** Shorthand for {@code kubeProxy().startBackends(port)}. */
-  public List<LabProcess> startBackends(int port) {
-    return kubeProxy.startBackends(port);
   }
 
   /** Starts the speaker JVM inside the node's namespace, as the DaemonSet pod would run. */
   public LabProcess startSpeaker(LabNode node, Map<String, String> extraEnv) {
-    Map<String, String> env = new LinkedHashMap<>(kubeEnv());
+    Map<String, String> env = new LinkedHashMap<>(kubeEnv(LabApi.SPEAKER_ACCOUNT));
     env.put("HERALDLB_NODE_NAME", node.name());
     env.put("HERALDLB_POD_IP", node.ip());
     env.put("HERALDLB_INTERFACES", node.iface());
@@ -246,7 +342,7 @@ public final class Lab implements AutoCloseable {
    */
   public LabProcess startAllocator(
       String name, LabNode where, Map<String, String> extraEnv, List<String> extraJvmArgs) {
-    Map<String, String> env = new LinkedHashMap<>(kubeEnv());
+    Map<String, String> env = new LinkedHashMap<>(kubeEnv(LabApi.ALLOCATOR_ACCOUNT));
     env.putAll(extraEnv);
     List<String> flags = new ArrayList<>(jvmArgs);
     flags.addAll(extraJvmArgs);
@@ -284,7 +380,12 @@ public final class Lab implements AutoCloseable {
   }
 
   private Instant stopWatcher(LabProcess process, java.util.function.Supplier<Instant> signal) {
-    int before = api.watchCount();
+    if (!(api instanceof ApiServer embedded)) {
+      Instant sent = signal.get();
+      process.awaitExit(Duration.ofSeconds(30));
+      return sent;
+    }
+    int before = embedded.watchCount();
     Instant sent = signal.get();
     process.awaitExit(Duration.ofSeconds(30));
     int[] last = {before};
@@ -293,7 +394,7 @@ public final class Lab implements AutoCloseable {
         "the API server to drop the watches of " + process.name(),
         Duration.ofSeconds(30),
         () -> {
-          int now = api.watchCount();
+          int now = embedded.watchCount();
           if (now != last[0]) {
             last[0] = now;
             since[0] = System.nanoTime();
@@ -316,12 +417,13 @@ public final class Lab implements AutoCloseable {
     return launcher.processes();
   }
 
-  private Map<String, String> kubeEnv() {
+  /** How a program running as ServiceAccount {@code account} reaches the API. */
+  private Map<String, String> kubeEnv(String account) {
     return Map.of(
         "KUBECONFIG",
-        api.kubeconfig().toString(),
+        api.kubeconfigFor(account).toString(),
         "HERALDLB_NAMESPACE",
-        ApiServer.HERALDLB_NAMESPACE,
+        LabApi.HERALDLB_NAMESPACE,
         "HERALDLB_LOG_FORMAT",
         "text");
   }
@@ -335,6 +437,9 @@ public final class Lab implements AutoCloseable {
     try {
       if (kubeProxy != null) {
         kubeProxy.stop();
+      }
+      if (workloads != null) {
+        workloads.stop();
       }
       launcher.stopAll();
       if (api != null) {

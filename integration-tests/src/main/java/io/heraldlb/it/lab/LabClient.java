@@ -104,12 +104,33 @@ public final class LabClient {
     exec(Duration.ofSeconds(5), "ip", "neigh", "flush", "to", target, "dev", iface());
   }
 
-  /** {@code curl -s --max-time 1 http://IP:PORT/}: the body (a backend's node name), if any. */
+  /**
+   * What a lab backend answered: the node its pod runs on, and the address it saw the request from.
+   */
+  public record Answer(String backendNode, String peer) {
+    static Optional<Answer> parse(String body) {
+      String[] lines = body.strip().split("\n");
+      return lines.length == 2 && !lines[0].isBlank()
+          ? Optional.of(new Answer(lines[0].strip(), lines[1].strip()))
+          : Optional.empty();
+    }
+  }
+
+  /** {@code curl -s --max-time 1 http://IP:PORT/}: the answering backend's node name, if any. */
   public Optional<String> curl(String target, int port) {
-    return curl(target, port, Duration.ofSeconds(1));
+    return get(target, port, Duration.ofSeconds(1)).map(Answer::backendNode);
+  }
+
+  /** {@code curl -s --max-time 1 http://IP:PORT/}, the backend's whole answer. */
+  public Optional<Answer> get(String target, int port) {
+    return get(target, port, Duration.ofSeconds(1));
   }
 
   public Optional<String> curl(String target, int port, Duration maxTime) {
+    return get(target, port, maxTime).map(Answer::backendNode);
+  }
+
+  public Optional<Answer> get(String target, int port, Duration maxTime) {
     String host = target.contains(":") ? "[" + target + "]" : target;
     Cmd.Result result =
         exec(
@@ -119,7 +140,28 @@ public final class LabClient {
             "--max-time",
             String.format("%.3f", maxTime.toMillis() / 1000.0),
             "http://" + host + ":" + port + "/");
-    return result.ok() ? Optional.of(result.out().strip()) : Optional.empty();
+    return result.ok() ? Answer.parse(result.out()) : Optional.empty();
+  }
+
+  /** The HTTP status {@code curl http://IP:PORT/PATH} gets, if it gets an answer at all. */
+  public Optional<Integer> httpStatus(String target, int port, String path) {
+    String host = target.contains(":") ? "[" + target + "]" : target;
+    Cmd.Result result =
+        exec(
+            Duration.ofSeconds(6),
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "--max-time",
+            "1",
+            "http://" + host + ":" + port + path);
+    String code = result.out().strip();
+    return result.ok() && code.matches("[1-5]\\d\\d")
+        ? Optional.of(Integer.parseInt(code))
+        : Optional.empty();
   }
 
   /**

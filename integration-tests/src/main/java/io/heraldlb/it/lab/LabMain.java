@@ -12,8 +12,10 @@ import java.util.concurrent.CountDownLatch;
  * The lab's command line ({@code integration-tests/lab.sh} is a thin wrapper around it).
  *
  * <pre>
- *   demo [--nodes N]          build the lab, run HeraldLB, show a Service and a failover, tear down
- *   up [--nodes N] [--bare]   build the lab and keep it (until SIGTERM/Ctrl-C or `down`)
+ *   demo [--nodes N] [--kube=real]          build the lab, run HeraldLB, show a Service and a
+ *                                           failover, tear down
+ *   up [--nodes N] [--bare] [--kube=real]   build the lab and keep it (until SIGTERM/Ctrl-C or
+ *                                           `down`)
  *   down                      stop labs `up` left running and remove leftovers of dead runs
  *   list                      show the labs on this machine
  * </pre>
@@ -21,12 +23,19 @@ import java.util.concurrent.CountDownLatch;
 public final class LabMain {
   static final String USAGE =
       """
-      usage: lab.sh demo [--nodes N]          build the lab, run HeraldLB on it, show a Service,
-                                              kill the announcing speaker, measure the failover
-             lab.sh up [--nodes N] [--bare]   build the lab and keep it running (--bare: no
-                                              HeraldLB processes, no examples)
-             lab.sh down                      remove labs that `up` left running, and leftovers
-             lab.sh list                      show the labs on this machine
+      usage: lab.sh demo [--nodes N] [--kube=K]          build the lab, run HeraldLB on it,
+                                                         show a Service, kill the announcing
+                                                         speaker, measure the failover
+             lab.sh up [--nodes N] [--bare] [--kube=K]   build the lab and keep it running
+                                                         (--bare: no HeraldLB processes, no
+                                                         examples)
+             lab.sh down                                 remove labs that `up` left running, and
+                                                         leftovers
+             lab.sh list                                 show the labs on this machine
+      --kube=embedded (default): an API server inside the lab's JVM, kube-proxy emulated; starts in
+      seconds. --kube=real: etcd, kube-apiserver, kube-controller-manager and kube-proxy on every
+      node, built from their Go modules (integration-tests/kube/build.sh; the first build takes
+      minutes).
       """;
 
   private final PrintStream out;
@@ -54,13 +63,14 @@ public final class LabMain {
     List<String> rest = new ArrayList<>(args.subList(1, args.size()));
     int nodes = intOption(rest, "--nodes", 3);
     boolean bare = rest.remove("--bare");
+    LabApi.Kind kube = kubeOption(rest);
     if (!rest.isEmpty()) {
       System.err.print("unknown arguments " + rest + "\n" + USAGE);
       return 2;
     }
     switch (args.get(0)) {
-      case "demo" -> demo(nodes);
-      case "up" -> up(nodes, bare);
+      case "demo" -> demo(nodes, kube);
+      case "up" -> up(nodes, bare, kube);
       case "down" -> down();
       case "list" -> LabRegistry.owners().forEach(o -> out.println(o));
       case "help", "--help", "-h" -> out.print(USAGE);
@@ -72,11 +82,11 @@ public final class LabMain {
     return 0;
   }
 
-  private void demo(int nodes) {
+  private void demo(int nodes, LabApi.Kind kube) {
     Programs.allocatorJar();
     Programs.speakerJar();
     long start = System.nanoTime();
-    try (Lab lab = Lab.builder().nodes(nodes).start()) {
+    try (Lab lab = Lab.builder().nodes(nodes).kube(kube).start()) {
       out.printf("lab %s up in %d ms: %s%n", lab.run(), millisSince(start), describe(lab));
       Demo demo = new Demo(lab, out);
       Service web = demo.deployExamples();
@@ -90,13 +100,13 @@ public final class LabMain {
     out.printf("lab torn down in %d ms%n", millisSince(start));
   }
 
-  private void up(int nodes, boolean bare) {
+  private void up(int nodes, boolean bare, LabApi.Kind kube) {
     if (!bare) {
       Programs.allocatorJar();
       Programs.speakerJar();
     }
     long start = System.nanoTime();
-    Lab lab = Lab.builder().nodes(nodes).mode(LabRegistry.Mode.CLI).start();
+    Lab lab = Lab.builder().nodes(nodes).kube(kube).mode(LabRegistry.Mode.CLI).start();
     out.printf("lab %s up in %d ms: %s%n", lab.run(), millisSince(start), describe(lab));
     String ip = "EXTERNAL-IP";
     if (!bare) {
@@ -111,10 +121,17 @@ public final class LabMain {
       }
     }
     String client = lab.client().netns();
+    // Each on a line of its own, so a script can take them: the admin kubeconfig, and (real
+    // control plane) the kubectl that matches the API server, and the client's namespace.
+    out.println("export KUBECONFIG=" + lab.kubeconfig());
+    if (lab.kind() == LabApi.Kind.REAL) {
+      out.println("export PATH=" + lab.controlPlane().binaries() + ":$PATH");
+    }
+    out.println("client namespace: " + client);
     out.printf(
         """
-        The lab is up. From this machine (as root):
-          export KUBECONFIG=%s
+        The lab is up. From this machine (as root), after the exports above:
+          kubectl version
           kubectl get svc
           kubectl describe svc web
           kubectl apply --validate=false -f deploy/examples/
@@ -126,7 +143,7 @@ public final class LabMain {
         Stop it with: sudo ./integration-tests/lab.sh down   (or Ctrl-C here)
         lab ready
         """,
-        lab.kubeconfig(), client, ip, client, ip, client, nodesLine(lab), lab.logDir());
+        client, ip, client, ip, client, nodesLine(lab), lab.logDir());
     out.flush();
     awaitShutdown();
   }
@@ -158,6 +175,34 @@ public final class LabMain {
         lab.nodes().stream()
             .map(n -> n.name() + " " + n.ip() + " " + n.mac() + " (netns " + n.netns() + ")")
             .toList());
+  }
+
+  /** {@code --kube=real}, {@code --kube real}, or the default: the embedded API server. */
+  private static LabApi.Kind kubeOption(List<String> args) {
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.startsWith("--kube=")) {
+        args.remove(i);
+        return parseKube(arg.substring("--kube=".length()));
+      }
+      if (arg.equals("--kube")) {
+        if (i + 1 >= args.size()) {
+          throw new LabException("--kube needs a value: real or embedded");
+        }
+        String value = args.remove(i + 1);
+        args.remove(i);
+        return parseKube(value);
+      }
+    }
+    return LabApi.Kind.EMBEDDED;
+  }
+
+  private static LabApi.Kind parseKube(String value) {
+    try {
+      return LabApi.Kind.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new LabException(e.getMessage());
+    }
   }
 
   private static int intOption(List<String> args, String name, int fallback) {

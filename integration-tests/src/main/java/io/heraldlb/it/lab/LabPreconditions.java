@@ -7,8 +7,9 @@ import java.util.List;
 
 /** What a lab needs from the machine: root, {@code ip netns}, and the client's tools. */
 public final class LabPreconditions {
-  static final String PACKAGES = "iproute2 iputils-arping tcpdump curl libpcap0.8";
-  private static final List<String> TOOLS = List.of("ip", "arping", "curl", "tcpdump");
+  static final String PACKAGES = "iproute2 iputils-arping tcpdump curl libpcap0.8 nftables openssl";
+  private static final List<String> TOOLS =
+      List.of("ip", "arping", "curl", "tcpdump", "nft", "openssl");
 
   private LabPreconditions() {}
 

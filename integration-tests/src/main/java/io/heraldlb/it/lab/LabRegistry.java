@@ -61,8 +61,68 @@ public final class LabRegistry {
     }
   }
 
+  /**
+   * Notes a process the lab started, with its start time, so that a later run can end it if this
+   * lab's JVM dies without stopping it — and only it, not a process that reused the pid.
+   */
+  static void recordProcess(String run, long pid) {
+    startTime(pid)
+        .ifPresent(
+            start -> {
+              try {
+                Files.writeString(
+                    pidFile(run),
+                    pid + " " + start + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+              } catch (IOException e) {
+                throw new LabException("cannot write " + pidFile(run), e);
+              }
+            });
+  }
+
+  /** SIGKILLs the recorded processes of a dead run that are still the same processes. */
+  private static void killRecorded(String run) {
+    Path file = pidFile(run);
+    if (!Files.exists(file)) {
+      return;
+    }
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        String[] fields = line.trim().split(" ");
+        if (fields.length != 2) {
+          continue;
+        }
+        long pid = Long.parseLong(fields[0]);
+        if (startTime(pid).filter(fields[1]::equals).isPresent()) {
+          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+      }
+      Files.deleteIfExists(file);
+    } catch (IOException | NumberFormatException e) {
+      throw new LabException("cannot read " + file, e);
+    }
+  }
+
+  /** Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot. */
+  private static Optional<String> startTime(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Optional.of(after[19]);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Path pidFile(String run) {
+    return DIR.resolve(run + ".pids");
+  }
+
   static void release(String run) {
     try {
+      Files.deleteIfExists(pidFile(run));
       Files.deleteIfExists(ownerFile(run));
     } catch (IOException e) {
       throw new LabException("cannot remove " + ownerFile(run), e);
@@ -99,6 +159,11 @@ public final class LabRegistry {
       }
     }
     Set<String> removed = new TreeSet<>();
+    for (Owner owner : owners()) {
+      if (owner.run().startsWith(prefix + "-") && !owner.alive()) {
+        killRecorded(owner.run());
+      }
+    }
     for (String ns : Netns.list()) {
       String run = runOf(prefix, ns);
       if (run != null && !live.contains(run)) {

@@ -13,10 +13,13 @@ final class Launcher {
       List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx48m", "-Xss512k");
 
   private final Path logDir;
+  private final String run;
   private final List<LabProcess> processes = new CopyOnWriteArrayList<>();
 
-  Launcher(Path logDir) {
+  /** {@code run}: the lab run whose registry entry records every pid (null: record nothing). */
+  Launcher(Path logDir, String run) {
     this.logDir = logDir;
+    this.run = run;
   }
 
   Path logDir() {
@@ -54,6 +57,9 @@ final class Launcher {
   /** Keeps track of a process started elsewhere (a restart) so close() stops it. */
   LabProcess track(LabProcess process) {
     processes.add(process);
+    if (run != null) {
+      LabRegistry.recordProcess(run, process.pid());
+    }
     return process;
   }
 
@@ -61,9 +67,11 @@ final class Launcher {
     return List.copyOf(processes);
   }
 
-  /** SIGKILL to everything still running. */
+  /** SIGKILL to everything still running, the last started first. */
   void stopAll() {
-    for (LabProcess process : processes) {
+    List<LabProcess> newestFirst = new ArrayList<>(processes);
+    java.util.Collections.reverse(newestFirst);
+    for (LabProcess process : newestFirst) {
       process.stop();
     }
     processes.clear();

@@ -15,16 +15,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * {@code kubectl apply -f DIR} for the lab's API server, which, unlike a real one, allocates no
- * cluster IPs or node ports: those are filled in here so Services look as they would in a cluster.
+ * {@code kubectl apply -f DIR} for the lab's API server. The embedded one, unlike a real one,
+ * allocates no cluster IPs or node ports: for it they are filled in here so Services look as they
+ * would in a cluster.
  */
 public final class Manifests {
   private final KubernetesClient client;
+  private final boolean fillIn;
   private final AtomicInteger nextClusterIp = new AtomicInteger(10);
   private final AtomicInteger nextNodePort = new AtomicInteger(30080);
 
-  public Manifests(KubernetesClient client) {
-    this.client = client;
+  /** For {@code api}'s admin client; fills in what only a real API server does. */
+  public Manifests(LabApi api) {
+    this.client = api.client();
+    this.fillIn = !api.real();
   }
 
   /** Creates or updates every object in every {@code *.yaml} of {@code dir}, in name order. */
@@ -59,7 +63,7 @@ public final class Manifests {
   }
 
   public HasMetadata apply(HasMetadata item) {
-    if (item instanceof Service service) {
+    if (fillIn && item instanceof Service service) {
       fillInWhatTheApiServerWould(service);
     }
     return client.resource(item).createOr(NonDeletingOperation::update);

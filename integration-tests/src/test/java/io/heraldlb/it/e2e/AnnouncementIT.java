@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.api.model.Service;
 import io.heraldlb.it.lab.Await;
 import io.heraldlb.it.lab.Frames;
 import io.heraldlb.it.lab.Lab;
@@ -18,6 +14,7 @@ import io.heraldlb.it.lab.LabNode;
 import io.heraldlb.it.lab.LabProcess;
 import io.heraldlb.it.lab.LabTest;
 import io.heraldlb.it.lab.Metrics;
+import io.heraldlb.it.lab.Workloads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which node answers for an IP, on one lab with the allocator and three speakers: scenarios 4
- * (externalTrafficPolicy Local follows the ready endpoint), 5 (failover after SIGKILL) and 9 (a
- * hostile LAN). Each test uses its own namespace and leaves all three speakers running.
+ * Which node answers for an IP, on one lab (real control plane, kube-proxy on every node) with the
+ * allocator and three speakers: scenarios 4 (externalTrafficPolicy Local follows the ready
+ * endpoint, as the EndpointSlice controller reports it from the Pods), 5 (failover after SIGKILL)
+ * and 9 (a hostile LAN). Each test uses its own namespace and leaves all three speakers running.
  */
 @LabTest(nodes = 3)
 class AnnouncementIT {
@@ -60,27 +58,35 @@ class AnnouncementIT {
 
   @Test
   void withLocalTrafficPolicyOnlyANodeWithAReadyEndpointAnnouncesAndTheAnnouncementFollowsIt() {
-    cluster.create(
-        Cluster.loadBalancer("local", "web", 80)
-            .editSpec()
-            .withExternalTrafficPolicy("Local")
-            .endSpec()
-            .build());
+    Service created =
+        cluster.create(
+            Cluster.loadBalancer("local", "web", 80)
+                .editMetadata()
+                .addToAnnotations(Workloads.MANUAL, "manual")
+                .endMetadata()
+                .editSpec()
+                .withExternalTrafficPolicy("Local")
+                .endSpec()
+                .build());
+    int healthPort = created.getSpec().getHealthCheckNodePort();
     String ip = Cluster.ip(cluster.awaitIp("local", "web"));
-    applyEndpoints(endpoint("10.1.0.1", lab.node(1), false));
+    Workloads pods = lab.workloads();
+    pods.deploy("local", "web", List.of(80), lab.node(1), false);
 
     traffic.awaitNoAnnouncer(ip);
     Event nobody = cluster.awaitEvent("local", "web", "AnnounceFailed");
     assertEquals("Warning", nobody.getType());
 
-    applyEndpoints(
-        endpoint("10.1.0.1", lab.node(1), false), endpoint("10.1.0.2", lab.node(2), true));
+    pods.deploy("local", "web", List.of(80), lab.node(2), true);
     traffic.awaitAnnouncer(ip, lab.node(2));
     assertEquals("node2", traffic.curl(ip, 80));
     assertEquals(Optional.of(lab.node(2)), traffic.neighbour(ip));
+    // kube-proxy's own view, on the health check node port a cloud load balancer would probe.
+    assertEquals(200, traffic.awaitHealthCheck(lab.node(2), healthPort, 200));
+    assertEquals(503, traffic.awaitHealthCheck(lab.node(1), healthPort, 503));
 
-    applyEndpoints(
-        endpoint("10.1.0.1", lab.node(1), false), endpoint("10.1.0.3", lab.node(3), true));
+    pods.setReady("local", "web", lab.node(2), false);
+    pods.deploy("local", "web", List.of(80), lab.node(3), true);
     traffic.awaitAnnouncer(ip, lab.node(3));
     Await.until(
         "the client's neighbour entry for " + ip + " to follow to node3 (gratuitous ARP)",
@@ -97,8 +103,6 @@ class AnnouncementIT {
     LabNode announcer = traffic.announcer(ip);
     assertEquals(announcer.name(), traffic.curl(ip, 80));
     assertEquals(Optional.of(announcer), traffic.neighbour(ip));
-    // Only now: the lab's API server stalls if a watcher dies while it sends an event.
-    lab.awaitApiQuiet(Duration.ofMillis(500), Cluster.TIMEOUT);
 
     LabProcess victim = heraldlb.speaker(announcer.index());
     long killed = System.nanoTime();
@@ -113,7 +117,7 @@ class AnnouncementIT {
         Await.value(
             "curl to be answered by another node",
             Traffic.TIMEOUT,
-            () -> lab.client().curl(ip, 80).filter(b -> !b.equals(announcer.name())));
+            () -> lab.entryNode(ip, 80).filter(n -> !n.equals(announcer)).map(LabNode::name));
     long answered = System.nanoTime();
     Duration failover = Duration.ofNanos(moved - killed);
     System.out.printf(
@@ -267,46 +271,5 @@ class AnnouncementIT {
 
   private static double dropped(Metrics metrics, String reason) {
     return metrics.sum("heraldlb_frames_dropped_total", "reason=\"" + reason + "\"");
-  }
-
-  private static Endpoint endpoint(String address, LabNode node, boolean ready) {
-    return new EndpointBuilder()
-        .withAddresses(address)
-        .withNodeName(node.name())
-        .withNewConditions()
-        .withReady(ready)
-        .withServing(ready)
-        .withTerminating(false)
-        .endConditions()
-        .build();
-  }
-
-  /** The Service's one EndpointSlice, as the EndpointSlice controller would keep it. */
-  private static void applyEndpoints(Endpoint... endpoints) {
-    EndpointSlice slice =
-        new EndpointSliceBuilder()
-            .withNewMetadata()
-            .withNamespace("local")
-            .withName("web-x7k2p")
-            .addToLabels("kubernetes.io/service-name", "web")
-            .addToLabels(
-                "endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io")
-            .endMetadata()
-            .withAddressType("IPv4")
-            .addNewPort()
-            .withName("p80")
-            .withPort(80)
-            .withProtocol("TCP")
-            .endPort()
-            .withEndpoints(endpoints)
-            .build();
-    cluster
-        .kube()
-        .discovery()
-        .v1()
-        .endpointSlices()
-        .inNamespace("local")
-        .resource(slice)
-        .createOr(NonDeletingOperation::update);
   }
 }

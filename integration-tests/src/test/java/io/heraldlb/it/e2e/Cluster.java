@@ -8,9 +8,9 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.heraldlb.it.lab.ApiServer;
 import io.heraldlb.it.lab.Await;
 import io.heraldlb.it.lab.Lab;
+import io.heraldlb.it.lab.LabApi;
 import io.heraldlb.it.lab.Manifests;
 import io.heraldlb.it.lab.ServiceTable;
 import java.time.Duration;
@@ -40,7 +40,7 @@ final class Cluster {
 
   Cluster(Lab lab) {
     this.kube = lab.kube();
-    this.manifests = new Manifests(kube);
+    this.manifests = new Manifests(lab.api());
   }
 
   KubernetesClient kube() {
@@ -72,12 +72,12 @@ final class Cluster {
         new ConfigMapBuilder()
             .withNewMetadata()
             .withName(CONFIG_MAP)
-            .withNamespace(ApiServer.HERALDLB_NAMESPACE)
+            .withNamespace(LabApi.HERALDLB_NAMESPACE)
             .endMetadata()
             .withData(data)
             .build();
     return kube.configMaps()
-        .inNamespace(ApiServer.HERALDLB_NAMESPACE)
+        .inNamespace(LabApi.HERALDLB_NAMESPACE)
         .resource(cm)
         .createOr(NonDeletingOperation::update);
   }

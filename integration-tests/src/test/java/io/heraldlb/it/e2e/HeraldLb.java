@@ -23,7 +23,7 @@ final class HeraldLb {
   static HeraldLb install(Lab lab) {
     LabProcess allocator = lab.startAllocator();
     List<LabProcess> speakers = lab.startSpeakers();
-    lab.kubeProxy().follow(lab.kube());
+    lab.serveServices();
     HeraldLb installed = new HeraldLb(lab, allocator, speakers);
     Duration took = installed.awaitSpeakerGroup();
     System.out.printf("speakers formed one group in %d ms%n", took.toMillis());

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
-import io.heraldlb.it.lab.ApiServer;
 import io.heraldlb.it.lab.Lab;
+import io.heraldlb.it.lab.LabApi;
 import io.heraldlb.it.lab.LabNode;
 import io.heraldlb.it.lab.LabTest;
 import io.heraldlb.it.lab.Metrics;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @LabTest(nodes = 3)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServicesIT {
-  private static final String SYSTEM = ApiServer.HERALDLB_NAMESPACE;
+  private static final String SYSTEM = LabApi.HERALDLB_NAMESPACE;
   private static final String DEFAULT_POOL =
       "pools { default { addresses = [\"192.168.1.240-192.168.1.250\"] } }";
   private static final List<String> NAMESPACES =

@@ -50,12 +50,28 @@ final class Traffic {
         () -> client.arpingBroadcast(ip, 2, Duration.ofSeconds(2)).macs().isEmpty());
   }
 
-  /** {@code curl http://IP:PORT/} until a backend answers; returns the answering node's name. */
+  /**
+   * {@code curl http://IP:PORT/} until a backend answers; returns the name of the node the request
+   * entered through (see {@link Lab#entryNode}), which is the announcing node when all is well.
+   */
   String curl(String ip, int port) {
     return Await.value(
-        "http://" + ip + ":" + port + "/ to answer from the client",
+            "http://" + ip + ":" + port + "/ to answer from the client",
+            TIMEOUT,
+            () -> lab.entryNode(ip, port))
+        .name();
+  }
+
+  /**
+   * Waits until kube-proxy's health check node port on {@code node} answers {@code status} ({@code
+   * curl http://NODE:PORT/healthz}) and returns it.
+   */
+  int awaitHealthCheck(LabNode node, int port, int status) {
+    return Await.value(
+        "kube-proxy's health check on " + node.name() + ":" + port + " to answer " + status,
         TIMEOUT,
-        () -> client.curl(ip, port));
+        Duration.ofMillis(200),
+        () -> client.httpStatus(node.ip(), port, "/healthz").filter(s -> s == status));
   }
 
   /** The node the client's neighbour entry for {@code ip} points at ({@code ip neigh}). */

@@ -19,14 +19,15 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback, 
     List<String> missing = LabPreconditions.missing();
     Assumptions.assumeTrue(
         missing.isEmpty(), () -> "network-namespace lab skipped: " + String.join("; ", missing));
-    int nodes = context.getRequiredTestClass().getAnnotation(LabTest.class).nodes();
+    LabTest spec = context.getRequiredTestClass().getAnnotation(LabTest.class);
     long start = System.nanoTime();
-    Lab lab = Lab.builder().nodes(nodes).start();
+    Lab lab = Lab.builder().nodes(spec.nodes()).kube(spec.kube()).start();
     System.out.printf(
-        "lab %s up in %d ms (%d nodes, API %s, logs %s)%n",
+        "lab %s up in %d ms (%d nodes, %s API %s, logs %s)%n",
         lab.run(),
         Duration.ofNanos(System.nanoTime() - start).toMillis(),
-        nodes,
+        spec.nodes(),
+        spec.kube() == LabApi.Kind.REAL ? "real" : "embedded",
         lab.api().url(),
         lab.logDir());
     context.getStore(STORE).put(Lab.class, lab);

@@ -13,10 +13,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Proves the lab itself, without any HeraldLB process: addresses the kernel owns stand in for what
- * a speaker would announce.
+ * Proves the embedded lab (what the demo runs on) itself, without any HeraldLB process: addresses
+ * the kernel owns stand in for what a speaker would announce. {@link RealLabHarnessIT} proves the
+ * real control plane's.
  */
-@LabTest(nodes = 2)
+@LabTest(nodes = 2, kube = LabApi.Kind.EMBEDDED)
 class LabHarnessIT {
   private static final int PORT = 8080;
   private static Lab lab;
@@ -24,7 +25,7 @@ class LabHarnessIT {
   @BeforeAll
   static void init(Lab theLab) {
     lab = theLab;
-    lab.startBackends(PORT);
+    lab.kubeProxy().startBackends(PORT);
   }
 
   @Test
@@ -44,7 +45,7 @@ class LabHarnessIT {
   @Test
   void theKernelNeverAnswersArpForAServiceIpOnTheNodesLoopback() {
     String serviceIp = lab.subnet().v4(100);
-    lab.addServiceIp(serviceIp);
+    lab.kubeProxy().addServiceIp(serviceIp);
 
     LabClient.Arping arping = lab.client().arpingBroadcast(serviceIp, 2, Duration.ofSeconds(2));
 
@@ -70,8 +71,8 @@ class LabHarnessIT {
     List<Pod> speakers =
         lab.kube()
             .pods()
-            .inNamespace(ApiServer.HERALDLB_NAMESPACE)
-            .withLabel(ApiServer.SPEAKER_LABEL, ApiServer.SPEAKER_LABEL_VALUE)
+            .inNamespace(LabApi.HERALDLB_NAMESPACE)
+            .withLabel(LabApi.SPEAKER_LABEL, LabApi.SPEAKER_LABEL_VALUE)
             .list()
             .getItems();
     assertEquals(2, speakers.size());
@@ -112,7 +113,7 @@ class LabHarnessIT {
   @Test
   void closeRemovesEveryNamespaceAndLinkOfTheRun() {
     long start = System.nanoTime();
-    Lab other = Lab.builder().nodes(1).start();
+    Lab other = Lab.builder().nodes(1).kube(LabApi.Kind.EMBEDDED).start();
     long up = System.nanoTime();
     String run = other.run();
     assertFalse(run.equals(lab.run()));

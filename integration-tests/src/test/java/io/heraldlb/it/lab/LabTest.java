@@ -10,8 +10,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A test class that runs against one {@link Lab}, built before its first test and removed after its
  * last. Take the lab as a parameter ({@code @BeforeAll static void init(Lab lab)} or any test
- * method). Skipped, with the reason, where the machine cannot build a lab (not root, no {@code ip
- * netns}, tools missing).
+ * method). The real control plane is built first if needed ({@link KubeBinaries}). Skipped, with
+ * the reason, where the machine cannot build a lab (not root, no {@code ip netns}, tools missing).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -20,4 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface LabTest {
   /** How many node namespaces. */
   int nodes() default 3;
+
+  /** Which API: the real control plane (kube-proxy on every node), or the embedded one. */
+  LabApi.Kind kube() default LabApi.Kind.REAL;
 }
