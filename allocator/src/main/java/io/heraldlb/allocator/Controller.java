@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -249,7 +251,8 @@ final class Controller implements Runnable {
       writer.forget(key);
       return;
     }
-    if (!ServiceFacts.statusIps(s).isEmpty()) {
+    List<IpAddress> shown = ServiceFacts.statusIps(s);
+    if (!shown.isEmpty() && showsOurAssignment(s, shown, released)) {
       writer.submit(key, new StatusWriter.Wanted(s, List.of(), null));
     }
     released.ifPresent(
@@ -262,6 +265,23 @@ final class Controller implements Runnable {
                   + ips(a.ips())
                   + ": the Service is no longer a LoadBalancer HeraldLB handles");
         });
+  }
+
+  /**
+   * Whether the status of a Service HeraldLB no longer handles shows what HeraldLB gave it: the IPs
+   * of the assignment just released, or — when there is none, after a restart — IPs of the pool its
+   * pool annotation names. Anything else is another controller's (a Service of another
+   * loadBalancerClass, a class-less one while HeraldLB serves a class) and is left as it is.
+   */
+  private boolean showsOurAssignment(
+      Service s, List<IpAddress> shown, Optional<Assignment> released) {
+    if (released.isPresent()) {
+      return released.get().ips().containsAll(shown);
+    }
+    Map<String, String> annotations = s.getMetadata().getAnnotations();
+    String pool = annotations == null ? null : annotations.get(ServiceFacts.ALLOCATED_FROM);
+    return pool != null
+        && shown.stream().allMatch(ip -> ipam.poolNameOf(ip).filter(pool::equals).isPresent());
   }
 
   private void assigned(Service s, AllocationResult.Assigned a) {

@@ -163,6 +163,12 @@ public final class Ipam {
     return true;
   }
 
+  /** The name of the configured pool holding {@code ip}, if any. */
+  public Optional<String> poolNameOf(IpAddress ip) {
+    PoolState p = poolOf(ip);
+    return p == null ? Optional.empty() : Optional.of(p.pool.name());
+  }
+
   // ---- used by Allocation ----
 
   Iterable<PoolState> pools() {

@@ -42,7 +42,7 @@ public final class Await {
         what, timeout, poll, () -> condition.getAsBoolean() ? Optional.of(true) : Optional.empty());
   }
 
-  static void pause(Duration poll) {
+  public static void pause(Duration poll) {
     try {
       Thread.sleep(poll.toMillis());
     } catch (InterruptedException e) {

@@ -1,5 +1,7 @@
 package io.heraldlb.it.lab;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -19,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -336,10 +339,17 @@ public final class ControlPlane implements LabApi {
     }
   }
 
-  /** The API server only (SIGTERM, as a static pod's container would be stopped). */
+  /**
+   * Stops the API server only: SIGTERM, then SIGKILL after 5 s, as a kubelet stops a static pod
+   * with a short grace period. (Left alone it waits a minute for its watch connections to close.)
+   */
   public void stopApiServer() {
     apiServer.terminate();
-    apiServer.awaitExit(Duration.ofSeconds(60));
+    try {
+      apiServer.awaitExit(Duration.ofSeconds(5));
+    } catch (LabException stillRunning) {
+      apiServer.stop();
+    }
   }
 
   /** Starts the API server again with the same flags; returns once it is ready. */
@@ -358,6 +368,56 @@ public final class ControlPlane implements LabApi {
     etcd = launcher.track(etcd.restart());
     awaitHttp(etcd, "http://127.0.0.1:" + etcdPort + "/health", "\"health\":\"true\"", timeout());
     awaitReady();
+  }
+
+  /**
+   * Makes every watch the API server ever gave out too old to resume, as hours of writes and etcd's
+   * periodic compaction would: with the API server stopped, writes one key of the lab's own to etcd
+   * and compacts its history up to that write. The restarted API server's watch cache then starts
+   * past every client's last resourceVersion, so each watch that comes back gets 410 Gone and its
+   * informer must list again.
+   */
+  public void expireEveryWatch() {
+    if (apiServer.isAlive()) {
+      throw new LabException("stop the API server first: it would see the write");
+    }
+    String etcdUrl = "http://127.0.0.1:" + etcdPort;
+    String key = Base64.getEncoder().encodeToString("/heraldlb-lab/expire".getBytes(UTF_8));
+    String value = Base64.getEncoder().encodeToString(Instant.now().toString().getBytes(UTF_8));
+    String put =
+        etcdJson(etcdUrl + "/v3/kv/put", "{\"key\":\"" + key + "\",\"value\":\"" + value + "\"}");
+    java.util.regex.Matcher revision =
+        java.util.regex.Pattern.compile("\"revision\":\"(\\d+)\"").matcher(put);
+    if (!revision.find()) {
+      throw new LabException("etcd did not say which revision the write made: " + put);
+    }
+    etcdJson(
+        etcdUrl + "/v3/kv/compaction",
+        "{\"revision\":\"" + revision.group(1) + "\",\"physical\":true}");
+  }
+
+  private static String etcdJson(String url, String body) {
+    try {
+      HttpResponse<String> response =
+          HttpClient.newBuilder()
+              .proxy(HttpClient.Builder.NO_PROXY)
+              .build()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url))
+                      .POST(HttpRequest.BodyPublishers.ofString(body))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new LabException(url + " answered " + response.statusCode() + ": " + response.body());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new LabException("cannot reach etcd at " + url + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LabException("interrupted talking to etcd", e);
+    }
   }
 
   private static Duration timeout() {

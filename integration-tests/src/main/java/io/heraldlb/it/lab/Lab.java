@@ -235,15 +235,15 @@ public final class Lab implements AutoCloseable {
   public LabNode entryNode(LabClient.Answer answer) {
     String peer = answer.peer();
     Optional<LabNode> entry =
-        peer.equals(client.ip()) || peer.equals(client.ipv6())
+        sameAddress(peer, client.ip()) || sameAddress(peer, client.ipv6())
             ? nodeByName(answer.backendNode())
             : network.nodes.stream()
                 .filter(
                     n ->
-                        peer.equals(n.ip())
-                            || peer.equals(n.ipv6())
-                            || peer.equals(PodNetwork.gateway(n))
-                            || peer.equals(PodNetwork.gatewayV6(n)))
+                        sameAddress(peer, n.ip())
+                            || sameAddress(peer, n.ipv6())
+                            || sameAddress(peer, PodNetwork.gateway(n))
+                            || sameAddress(peer, PodNetwork.gatewayV6(n)))
                 .findFirst();
     return entry.orElseThrow(
         () -> new LabException("a backend saw a request from " + peer + ", which is no lab node"));
@@ -308,13 +308,17 @@ public final class Lab implements AutoCloseable {
     return kubeProxy;
   }
 
-  /** Starts the speaker JVM inside the node's namespace, as the DaemonSet pod would run. */
+  /**
+   * Starts the speaker JVM inside the node's namespace, as the DaemonSet pod would run; {@code
+   * extraEnv} overrides the defaults, and an empty value removes one.
+   */
   public LabProcess startSpeaker(LabNode node, Map<String, String> extraEnv) {
     Map<String, String> env = new LinkedHashMap<>(kubeEnv(LabApi.SPEAKER_ACCOUNT));
     env.put("HERALDLB_NODE_NAME", node.name());
     env.put("HERALDLB_POD_IP", node.ip());
     env.put("HERALDLB_INTERFACES", node.iface());
     env.putAll(extraEnv);
+    env.values().removeIf(String::isEmpty); // an empty value in extraEnv unsets the variable
     List<String> jar = List.of("-jar", Programs.speakerJar().toString());
     return launcher.java("speaker-" + node.name(), node.netns(), env, jvmArgs, jar);
   }
@@ -403,6 +407,15 @@ public final class Lab implements AutoCloseable {
           return now < before && System.nanoTime() - since[0] > WATCHES_SETTLED.toNanos();
         });
     return sent;
+  }
+
+  /** Whether two literal addresses are one ({@code fd77:0:0:0:0:0:0:12} is {@code fd77::12}). */
+  private static boolean sameAddress(String a, String b) {
+    try {
+      return java.net.InetAddress.getByName(a).equals(java.net.InetAddress.getByName(b));
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   /** Closed watches are dropped within microseconds of each other: this much calm means done. */

@@ -45,7 +45,7 @@ class AnnouncementIT {
     lab = theLab;
     cluster = new Cluster(lab);
     traffic = new Traffic(lab);
-    List.of("local", "failover", "hostile").forEach(cluster::createNamespace);
+    List.of("local", "failover", "hostile", "tagged").forEach(cluster::createNamespace);
     cluster.applyPools("pools { default { addresses = [\"192.168.1.240-192.168.1.250\"] } }");
     heraldlb = HeraldLb.install(lab);
   }
@@ -53,7 +53,7 @@ class AnnouncementIT {
   @AfterEach
   void deleteServices() {
     heraldlb.assertAllRunning();
-    cluster.deleteServices("local", "failover", "hostile");
+    cluster.deleteServices("local", "failover", "hostile", "tagged");
   }
 
   @Test

@@ -215,10 +215,15 @@ final class Cluster {
     return out;
   }
 
-  /** Deletes every Service in the namespaces and waits until they are gone. */
+  /**
+   * Deletes every Service in the namespaces and waits until they are gone — but {@code
+   * default/kubernetes}, the API server's own, which it would recreate at once.
+   */
   void deleteServices(String... namespaces) {
     for (String ns : namespaces) {
-      kube.services().inNamespace(ns).delete();
+      for (Service s : ours(ns)) {
+        kube.services().inNamespace(ns).withName(s.getMetadata().getName()).delete();
+      }
     }
     Await.until(
         "the Services of " + List.of(namespaces) + " to be gone",
@@ -226,11 +231,18 @@ final class Cluster {
         POLL,
         () -> {
           for (String ns : namespaces) {
-            if (!kube.services().inNamespace(ns).list().getItems().isEmpty()) {
+            if (!ours(ns).isEmpty()) {
               return false;
             }
           }
           return true;
         });
+  }
+
+  private List<Service> ours(String namespace) {
+    return kube.services().inNamespace(namespace).list().getItems().stream()
+        .filter(
+            s -> !("default".equals(namespace) && "kubernetes".equals(s.getMetadata().getName())))
+        .toList();
   }
 }

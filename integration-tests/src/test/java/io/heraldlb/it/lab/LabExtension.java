@@ -36,12 +36,23 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback, 
   @Override
   public void afterAll(ExtensionContext context) {
     Lab lab = context.getStore(STORE).remove(Lab.class, Lab.class);
-    if (lab != null) {
-      long start = System.nanoTime();
-      lab.close();
-      System.out.printf(
-          "lab %s down in %d ms%n",
-          lab.run(), Duration.ofNanos(System.nanoTime() - start).toMillis());
+    if (lab == null) {
+      return;
+    }
+    List<AuditLog.Request> refused =
+        lab.kind() == LabApi.Kind.REAL
+            ? AuditLog.forbidden(lab.controlPlane().auditLog())
+            : List.of();
+    long start = System.nanoTime();
+    lab.close();
+    System.out.printf(
+        "lab %s down in %d ms%n",
+        lab.run(), Duration.ofNanos(System.nanoTime() - start).toMillis());
+    boolean mustFail = context.getRequiredTestClass().getAnnotation(LabTest.class).refusalsFail();
+    if (mustFail && !refused.isEmpty()) {
+      throw new AssertionError(
+          "the API server refused HeraldLB's ServiceAccounts (a grant missing from deploy/): "
+              + refused);
     }
   }
 

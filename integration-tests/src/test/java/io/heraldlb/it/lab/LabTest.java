@@ -23,4 +23,11 @@ public @interface LabTest {
 
   /** Which API: the real control plane (kube-proxy on every node), or the embedded one. */
   LabApi.Kind kube() default LabApi.Kind.REAL;
+
+  /**
+   * On the real control plane, the class fails when the API server refused any request of
+   * HeraldLB's ServiceAccounts (a grant missing from deploy/'s RBAC). Off only for a test that
+   * makes refused requests on purpose.
+   */
+  boolean refusalsFail() default true;
 }

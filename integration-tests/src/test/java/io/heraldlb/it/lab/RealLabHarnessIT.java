@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * every node, and HeraldLB's ServiceAccounts get exactly what deploy/'s RBAC grants. A node's
  * kernel owning the address stands in for a speaker's announcement.
  */
-@LabTest(nodes = 2)
+@LabTest(nodes = 2, refusalsFail = false)
 class RealLabHarnessIT {
   private static final int PORT = 8080;
   private static Lab lab;
@@ -158,6 +158,19 @@ class RealLabHarnessIT {
           assertThrows(KubernetesClientException.class, () -> allocator.nodes().list());
       assertEquals(403, noNodes.getCode());
     }
+    // The audit log that fails every other lab test class on a refusal records both.
+    List<String> refused =
+        AuditLog.forbidden(plane.auditLog()).stream()
+            .map(r -> r.verb() + " " + r.resource() + " " + r.user())
+            .toList();
+    assertTrue(
+        refused.contains(
+            "list secrets system:serviceaccount:heraldlb-system:" + LabApi.SPEAKER_ACCOUNT),
+        refused.toString());
+    assertTrue(
+        refused.contains(
+            "list nodes system:serviceaccount:heraldlb-system:" + LabApi.ALLOCATOR_ACCOUNT),
+        refused.toString());
   }
 
   private static KubernetesClient clientFor(Path kubeconfig) {
