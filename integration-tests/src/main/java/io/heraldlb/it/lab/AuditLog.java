@@ -40,6 +40,16 @@ public final class AuditLog {
       boolean allowed,
       int code,
       Instant received) {
+    boolean sameAsAllowed(Request later) {
+      return later.allowed()
+          && later.user.equals(user)
+          && later.verb.equals(verb)
+          && later.group.equals(group)
+          && later.resource.equals(resource)
+          && java.util.Objects.equals(later.namespace, namespace)
+          && java.util.Objects.equals(later.name, name);
+    }
+
     @Override
     public String toString() {
       return user
@@ -102,5 +112,23 @@ public final class AuditLog {
   /** The requests the authorizer refused. */
   public static List<Request> forbidden(Path file) {
     return read(file).stream().filter(r -> !r.allowed()).toList();
+  }
+
+  /**
+   * The refused requests that no grant covers: refused, and never allowed later to the same user
+   * for the same verb, resource, namespace and name. A freshly (re)started API server refuses
+   * everything for a moment, until its RBAC caches have synced; those refusals are followed by the
+   * same request allowed, and are not missing grants.
+   */
+  public static List<Request> refusedForGood(Path file) {
+    List<Request> all = read(file);
+    List<Request> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      Request r = all.get(i);
+      if (!r.allowed() && all.subList(i + 1, all.size()).stream().noneMatch(r::sameAsAllowed)) {
+        out.add(r);
+      }
+    }
+    return out;
   }
 }

@@ -491,5 +491,20 @@ public final class ControlPlane implements LabApi {
         process.stop();
       }
     }
+    // The logs and the audit log stay for reading; the cluster's state goes with the cluster.
+    deleteTree(dir.resolve("etcd-data"));
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      System.err.println("lab: cannot remove " + root + ": " + e.getMessage());
+    }
   }
 }

@@ -17,10 +17,9 @@ import org.junit.jupiter.api.Test;
  * and deleted. An {@link IpWatch} checks every change the API makes: no Service ever changes or
  * loses its IP, and no IP is ever on two Services.
  *
- * <p>Processes are stopped only while the API is quiet, and Services change again only once the API
- * server has dropped the stopped process's watches: the lab's API server stalls for about 30 s when
- * it sends an event on a watch whose connection is closing. Services keep coming and going right
- * after each stop, while no allocator leads and while the next one starts.
+ * <p>Runs on the real control plane: the Lease, its resourceVersion checks and the status
+ * subresource are the API server's own. Services keep coming and going right after each stop, while
+ * no allocator leads and while the next one starts.
  */
 @LabTest(nodes = 1)
 class AllocatorHandoverIT {

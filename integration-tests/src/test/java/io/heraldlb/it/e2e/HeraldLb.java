@@ -10,7 +10,7 @@ import java.util.List;
 /** HeraldLB installed on a lab: one allocator, a speaker per node, kube-proxy following. */
 final class HeraldLb {
   private final Lab lab;
-  private final LabProcess allocator;
+  private LabProcess allocator;
   private final List<LabProcess> speakers;
 
   private HeraldLb(Lab lab, LabProcess allocator, List<LabProcess> speakers) {
@@ -47,6 +47,31 @@ final class HeraldLb {
 
   Duration awaitSpeakerGroup() {
     return SpeakerGroup.awaitConverged(lab.nodes(), speakers);
+  }
+
+  /**
+   * Starts the allocator again if it has exited, as its Deployment would; returns whether it had.
+   * (An allocator that cannot renew its Lease exits by design, so state is rebuilt from the API.)
+   */
+  boolean restartAllocatorIfExited() {
+    if (allocator.isAlive()) {
+      return false;
+    }
+    allocator = lab.restart(allocator);
+    return true;
+  }
+
+  LabProcess allocator() {
+    return allocator;
+  }
+
+  /** Fails with the log's tail if a speaker died. */
+  void assertSpeakersRunning() {
+    for (LabProcess p : speakers) {
+      if (!p.isAlive()) {
+        throw new AssertionError(p.name() + " is not running; its log ends:\n" + p.tail(20));
+      }
+    }
   }
 
   /** Fails with the log's tail if a HeraldLB process died. */

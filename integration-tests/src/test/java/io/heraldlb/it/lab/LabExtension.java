@@ -41,7 +41,7 @@ public final class LabExtension implements BeforeAllCallback, AfterAllCallback, 
     }
     List<AuditLog.Request> refused =
         lab.kind() == LabApi.Kind.REAL
-            ? AuditLog.forbidden(lab.controlPlane().auditLog())
+            ? AuditLog.refusedForGood(lab.controlPlane().auditLog())
             : List.of();
     long start = System.nanoTime();
     lab.close();
