@@ -84,7 +84,32 @@ public final class ConfigParser {
 
   private record Located(IpRange range, String path) {}
 
-  /** Duplicate names, empty pools and overlapping ranges, within and across pools. */
+  /**
+   * Addresses no LAN host can use as a Service's address: answering ARP or NDP for them would be
+   * wrong or useless, and handing them out is a typo waiting to happen.
+   */
+  private record Reserved(IpRange range, String what) {}
+
+  private static final List<Reserved> RESERVED =
+      List.of(
+          reserved("0.0.0.0/8", "the unspecified network 0.0.0.0/8"),
+          reserved("127.0.0.0/8", "loopback addresses (127.0.0.0/8)"),
+          reserved("169.254.0.0/16", "link-local addresses (169.254.0.0/16)"),
+          reserved("224.0.0.0/4", "multicast addresses (224.0.0.0/4)"),
+          reserved("255.255.255.255", "the broadcast address 255.255.255.255"),
+          reserved("::", "the unspecified address ::"),
+          reserved("::1", "the loopback address ::1"),
+          reserved("fe80::/10", "link-local addresses (fe80::/10)"),
+          reserved("ff00::/8", "multicast addresses (ff00::/8)"));
+
+  private static Reserved reserved(String range, String what) {
+    return new Reserved(IpRange.parse(range), what);
+  }
+
+  /**
+   * Duplicate names, empty pools, reserved addresses and overlapping ranges, within and across
+   * pools.
+   */
   private static void checkAcrossPools(List<PoolDraft> drafts, Errors errors) {
     if (drafts.size() > MAX_POOLS) {
       errors.add("pools", drafts.size() + " pools is more than the maximum of " + MAX_POOLS);
@@ -106,6 +131,13 @@ public final class ConfigParser {
       }
       for (int i = 0; i < d.ranges.size(); i++) {
         all.add(new Located(d.ranges.get(i), d.rangePaths.get(i)));
+      }
+    }
+    for (Located l : all) {
+      for (Reserved r : RESERVED) {
+        if (r.range.family() == l.range.family() && r.range.overlaps(l.range)) {
+          errors.add(l.path, l.range + " includes " + r.what + ", which cannot be a Service's IP");
+        }
       }
     }
     all.sort(Comparator.comparing((Located l) -> l.range.first()));

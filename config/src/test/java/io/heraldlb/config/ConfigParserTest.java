@@ -166,6 +166,38 @@ class ConfigParserTest {
             "pools.b.addresses[0]: 2001:db8::5 overlaps 2001:db8::-2001:db8::ffff:ffff:ffff:ffff"
                 + " at pools.a.addresses[0]"),
         Arguments.of(
+            "a loopback range",
+            "pools { a { addresses = [\"127.0.0.0/8\"] } }",
+            "pools.a.addresses[0]: 127.0.0.0-127.255.255.255 includes loopback addresses"),
+        Arguments.of(
+            "a range reaching into multicast",
+            "pools { a { addresses = [\"10.0.0.1\", \"223.255.255.250-224.0.0.5\"] } }",
+            "pools.a.addresses[1]: 223.255.255.250-224.0.0.5 includes multicast addresses"),
+        Arguments.of(
+            "an IPv4 link-local address",
+            "pools { a { addresses = [\"169.254.1.1\"] } }",
+            "pools.a.addresses[0]: 169.254.1.1 includes link-local addresses"),
+        Arguments.of(
+            "the unspecified address",
+            "pools { a { addresses = [\"0.0.0.0\"] } }",
+            "pools.a.addresses[0]: 0.0.0.0 includes the unspecified network"),
+        Arguments.of(
+            "the broadcast address",
+            "pools { a { addresses = [\"255.255.255.0/24\"] } }",
+            "includes the broadcast address 255.255.255.255"),
+        Arguments.of(
+            "an IPv6 multicast range",
+            "pools { a { addresses = [\"ff02::1\"] } }",
+            "pools.a.addresses[0]: ff02::1 includes multicast addresses (ff00::/8)"),
+        Arguments.of(
+            "an IPv6 link-local range",
+            "pools { a { addresses = [\"fe80::/64\"] } }",
+            "includes link-local addresses (fe80::/10)"),
+        Arguments.of(
+            "the IPv6 loopback address",
+            "pools { a { addresses = [\"::1\"] } }",
+            "pools.a.addresses[0]: ::1 includes the loopback address ::1"),
+        Arguments.of(
             "an empty pool",
             "pools { a { addresses = [] } }",
             "pools.a.addresses: the pool has no addresses"),
@@ -298,6 +330,10 @@ class ConfigParserTest {
             "bgp peers",
             "peers: [{peer-address: 10.0.0.1, peer-asn: 64501, my-asn: 64500}]\naddress-pools: []",
             "peers: BGP is not supported by HeraldLB"),
+        Arguments.of(
+            "a loopback address",
+            "address-pools: [{name: x, protocol: layer2, addresses: [127.0.0.1]}]",
+            "address-pools[x].addresses[0]: 127.0.0.1 includes loopback addresses (127.0.0.0/8)"),
         Arguments.of(
             "a missing protocol",
             "address-pools: [{name: x, addresses: [10.0.0.0/24]}]",
