@@ -113,8 +113,10 @@ final class Speaker {
                     () -> announcer.table(),
                     c -> loop.claimSeen(c),
                     metrics.forInterface(link.name())),
-            this::signal);
+            this::signal,
+            clock);
     metrics.captureOverflows(interfaces::kernelDrops);
+    metrics.interfaceOpenFailures(interfaces::openFailures);
     announcer =
         new Announcer(interfaces, clock, settings.gratuitousRefresh(), metrics::gratuitousSent);
     informers =
@@ -229,8 +231,9 @@ final class Speaker {
   }
 
   private String healthProblem() {
-    if (interfaces != null && interfaces.problem() != null) {
-      return interfaces.problem();
+    String scan = interfaces == null ? null : interfaces.scanProblem(settings.interfaceRescan());
+    if (scan != null) {
+      return scan;
     }
     if (informers != null && informers.problem() != null) {
       return informers.problem();
@@ -252,7 +255,8 @@ final class Speaker {
     if (gate == null || !gate.isOpen()) {
       return "waiting for the speaker group to hold every speaker";
     }
-    return healthProblem();
+    String capture = interfaces.readinessProblem();
+    return capture != null ? capture : healthProblem();
   }
 
   /** SIGTERM: leave the group, answer until successors announce or the grace passes, then stop. */

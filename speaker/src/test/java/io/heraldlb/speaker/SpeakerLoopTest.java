@@ -42,7 +42,8 @@ class SpeakerLoopTest {
       new ClusterSource() {
         @Override
         public Map<String, String> configMapData() {
-          return null;
+          return Map.of(
+              "pools.conf", "pools { default { addresses = [\"192.168.1.240-192.168.1.250\"] } }");
         }
 
         @Override

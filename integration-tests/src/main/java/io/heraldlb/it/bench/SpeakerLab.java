@@ -7,12 +7,14 @@ import io.heraldlb.config.IpAddress;
 import io.heraldlb.it.lab.Await;
 import io.heraldlb.it.lab.Cmd;
 import io.heraldlb.it.lab.Lab;
+import io.heraldlb.it.lab.LabApi;
 import io.heraldlb.it.lab.LabClient;
 import io.heraldlb.it.lab.LabException;
 import io.heraldlb.it.lab.LabNode;
 import io.heraldlb.it.lab.LabProcess;
 import io.heraldlb.it.lab.Netns;
 import io.heraldlb.it.lab.Programs;
+import io.heraldlb.it.lab.Subnet;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,8 +46,28 @@ public final class SpeakerLab {
   private final Map<String, LabProcess> speakers = new ConcurrentHashMap<>();
   private final Set<Long> deliberatelyStopped = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Applies the pools the Service addresses below come from (a speaker announces no address outside
+   * its pools): {@code .100-.249} of the LAN and {@code ::100-::2ff} of its IPv6 prefix, and {@code
+   * 10.200.0.0/16} for the many-address runs.
+   */
   public SpeakerLab(Lab lab) {
     this.lab = lab;
+    Subnet subnet = lab.subnet();
+    String pools =
+        "pools {\n  lab { addresses = [\"%s-%s\", \"%s-%s\"] }\n  many { addresses = [\"10.200.0.0/16\"] }\n}\n"
+            .formatted(subnet.v4(100), subnet.v4(249), subnet.v6(0x100), subnet.v6(0x2ff));
+    lab.kube()
+        .configMaps()
+        .inNamespace(LabApi.HERALDLB_NAMESPACE)
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("heraldlb-config")
+                .endMetadata()
+                .withData(Map.of("pools.conf", pools))
+                .build())
+        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
   }
 
   public Lab lab() {

@@ -6,15 +6,14 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The pods behind the lab's Services, on the real control plane: for every LoadBalancer Service
@@ -34,9 +33,9 @@ public final class Workloads {
   private final Launcher launcher;
   private final Map<String, Pod> pods = new ConcurrentHashMap<>();
   private final Map<String, LabProcess> backends = new ConcurrentHashMap<>();
-  private final ExecutorService worker =
-      Executors.newSingleThreadExecutor(r -> new Thread(r, "lab-workloads"));
-  private SharedIndexInformer<Service> informer;
+  private final ScheduledExecutorService worker =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "lab-workloads"));
+  private final java.util.Set<String> followed = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
 
   Workloads(KubernetesClient client, PodNetwork network, Launcher launcher) {
@@ -45,29 +44,34 @@ public final class Workloads {
     this.launcher = launcher;
   }
 
-  /** Follows the API until the lab closes: Services get their pods, deleted ones lose them. */
+  /**
+   * Follows the API until the lab closes: Services get their pods, deleted ones lose them. It lists
+   * the Services twice a second rather than watching them: the lab's stand-in for a Deployment
+   * controller must keep working through every API server and etcd restart the tests inflict, and a
+   * list either answers or fails, where a watch can go quiet.
+   */
   void follow() {
-    informer =
-        client
-            .services()
-            .inAnyNamespace()
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(Service service) {
-                    worker.execute(() -> ensure(service));
-                  }
+    worker.scheduleWithFixedDelay(this::syncOnce, 0, 500, TimeUnit.MILLISECONDS);
+  }
 
-                  @Override
-                  public void onUpdate(Service before, Service after) {
-                    worker.execute(() -> ensure(after));
-                  }
-
-                  @Override
-                  public void onDelete(Service service, boolean unknownFinalState) {
-                    worker.execute(() -> remove(service));
-                  }
-                });
+  private void syncOnce() {
+    List<Service> services;
+    try {
+      services = client.services().inAnyNamespace().list().getItems();
+    } catch (RuntimeException apiDown) {
+      return; // the API server is away: try again in a moment
+    }
+    java.util.Set<String> present = new java.util.HashSet<>();
+    for (Service service : services) {
+      present.add(service.getMetadata().getNamespace() + "/" + service.getMetadata().getName());
+      ensure(service);
+    }
+    for (String key : List.copyOf(followed)) {
+      if (!present.contains(key)) {
+        followed.remove(key);
+        remove(key);
+      }
+    }
   }
 
   /**
@@ -98,11 +102,16 @@ public final class Workloads {
           || (annotations != null && "manual".equals(annotations.get(MANUAL)))) {
         return;
       }
+      String key = service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
+      if (followed.contains(key)) {
+        return;
+      }
       List<Integer> ports = targetPorts(service);
       for (LabNode node : network.nodes()) {
         String name = service.getMetadata().getName() + "-" + node.name();
         place(service.getMetadata().getNamespace(), name, spec.getSelector(), ports, node, true);
       }
+      followed.add(key);
     } catch (RuntimeException e) {
       if (stopping) {
         return;
@@ -139,8 +148,7 @@ public final class Workloads {
     return pod;
   }
 
-  private void remove(Service service) {
-    String prefix = service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
+  private void remove(String prefix) {
     for (LabNode node : network.nodes()) {
       Pod pod = pods.remove(prefix + "-" + node.name());
       if (pod != null) {
@@ -183,9 +191,6 @@ public final class Workloads {
 
   void stop() {
     stopping = true;
-    if (informer != null) {
-      informer.close();
-    }
     worker.shutdownNow();
   }
 }

@@ -265,6 +265,23 @@ class DeployManifestsTest {
   }
 
   @Test
+  void bothProgramsExitOnOutOfMemoryInPodsAndUnderSystemd() throws IOException {
+    // An OutOfMemoryError can kill one thread (an informer's) while /healthz still passes: the
+    // JVM must exit instead, so the pod or the unit restarts.
+    for (String name : List.of("heraldlb-speaker", "heraldlb-allocator")) {
+      Map<String, Object> workload =
+          object(name.endsWith("speaker") ? "DaemonSet" : "Deployment", name);
+      Map<String, Object> pod = Yaml.map(Yaml.map(Yaml.map(workload, "spec"), "template"), "spec");
+      String options = javaOptions(Yaml.list(pod, "containers").get(0));
+      assertTrue(options.contains("-XX:+ExitOnOutOfMemoryError"), name + ": " + options);
+    }
+    for (String unit : List.of("heraldlb-speaker.service", "heraldlb-allocator.service")) {
+      String text = Files.readString(REPO.resolve("deploy/systemd").resolve(unit));
+      assertTrue(text.contains("-XX:+ExitOnOutOfMemoryError"), unit);
+    }
+  }
+
+  @Test
   void metricsServicesNameTheirPortMetrics() {
     for (String name : List.of("heraldlb-allocator-metrics", "heraldlb-speaker-metrics")) {
       Map<String, Object> svc = object("Service", name);

@@ -39,6 +39,7 @@ class ControlPlaneFaultsIT {
   private static final String NS = "faults";
   private static final Duration OUTAGE = Duration.ofMinutes(2);
   private static final String RIVAL_CLASS = "example.com/rival";
+  private static final Duration KUBE_RESYNC = Duration.ofSeconds(90);
 
   private static Lab lab;
   private static Cluster cluster;
@@ -204,7 +205,10 @@ class ControlPlaneFaultsIT {
     String newIp = Cluster.ip(cluster.awaitIp(NS, name));
     LabNode announcer = traffic.announcer(newIp);
     try {
-      assertEquals(announcer.name(), traffic.curl(newIp, 80));
+      // Through kube-proxy, to Pods the EndpointSlice controller lists: after an outage upstream's
+      // informers back off for up to a minute (client-go's reflector backoff: 30 s with as much
+      // jitter again) before they watch again, so the new Service's slice can lag that long.
+      assertEquals(announcer.name(), traffic.curl(newIp, 80, KUBE_RESYNC));
     } catch (RuntimeException | AssertionError e) {
       System.out.println("pods: " + names(cluster.kube().pods().inNamespace(NS).list().getItems()));
       System.out.println(

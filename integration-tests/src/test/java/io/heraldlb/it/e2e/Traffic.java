@@ -55,9 +55,13 @@ final class Traffic {
    * entered through (see {@link Lab#entryNode}), which is the announcing node when all is well.
    */
   String curl(String ip, int port) {
+    return curl(ip, port, TIMEOUT);
+  }
+
+  String curl(String ip, int port, Duration timeout) {
     return Await.value(
             "http://" + ip + ":" + port + "/ to answer from the client",
-            TIMEOUT,
+            timeout,
             () -> lab.entryNode(ip, port))
         .name();
   }

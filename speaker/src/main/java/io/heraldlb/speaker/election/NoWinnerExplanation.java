@@ -72,6 +72,7 @@ final class NoWinnerExplanation {
       case NETWORK_UNAVAILABLE -> "all candidates have NetworkUnavailable=True";
       case OUTSIDE_NODE_SELECTOR -> "no candidate matches the pool's node-selector " + nodeSelector;
       case NO_READY_ENDPOINT -> "no node has a ready endpoint (externalTrafficPolicy: Local)";
+      case NOT_IN_ANY_POOL -> "the address is in no pool";
     };
   }
 
@@ -83,6 +84,7 @@ final class NoWinnerExplanation {
       case NETWORK_UNAVAILABLE -> "NetworkUnavailable";
       case OUTSIDE_NODE_SELECTOR -> "outside node-selector";
       case NO_READY_ENDPOINT -> "no ready endpoint";
+      case NOT_IN_ANY_POOL -> "not in any pool";
     };
   }
 

@@ -7,5 +7,7 @@ public enum NoWinnerReason {
   EXCLUDED_BY_LABEL,
   NETWORK_UNAVAILABLE,
   OUTSIDE_NODE_SELECTOR,
-  NO_READY_ENDPOINT
+  NO_READY_ENDPOINT,
+  /** The address lies in no pool of the configuration (or none is loaded yet). */
+  NOT_IN_ANY_POOL
 }

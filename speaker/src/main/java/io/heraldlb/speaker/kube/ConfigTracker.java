@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pool configuration in force: each new ConfigMap content is parsed once; an invalid one is
- * logged and ignored, so announcing goes on under the last good configuration.
+ * The pool configuration in force: each new ConfigMap content is parsed once; an invalid one, or
+ * the ConfigMap's deletion, is logged and ignored, so announcing goes on under the last good
+ * configuration. Until a first good one arrives there are no pools, and no address is announced.
  */
 public final class ConfigTracker {
   private static final Logger log = LoggerFactory.getLogger(ConfigTracker.class);
@@ -28,11 +29,12 @@ public final class ConfigTracker {
     }
     lastSeen = data == null ? Map.of() : Map.copyOf(data);
     if (data == null) {
-      stale = false;
-      if (current != PoolConfig.EMPTY) {
-        log.warn("pool ConfigMap is gone: announcing every address with default rules");
+      // Its peers may still hold the last good configuration: electing from anything else
+      // would let two speakers, or none, answer for an address.
+      stale = current != PoolConfig.EMPTY;
+      if (stale) {
+        log.warn("pool ConfigMap is gone: keeping the last good configuration");
       }
-      current = PoolConfig.EMPTY;
       return current;
     }
     ParseResult result = ConfigParser.parse(data);

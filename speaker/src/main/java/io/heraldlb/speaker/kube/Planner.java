@@ -5,6 +5,8 @@ import io.heraldlb.config.LabelSelector;
 import io.heraldlb.config.Pool;
 import io.heraldlb.speaker.election.ClusterFacts;
 import io.heraldlb.speaker.election.Election;
+import io.heraldlb.speaker.election.ElectionResult;
+import io.heraldlb.speaker.election.NoWinnerReason;
 import io.heraldlb.speaker.election.ServiceFacts;
 import io.heraldlb.speaker.election.TrafficPolicy;
 import java.util.ArrayList;
@@ -37,6 +39,13 @@ public final class Planner {
         (ip, services) -> {
           services.sort(Comparator.comparing(ServiceInfo::key));
           Optional<Pool> pool = s.config().poolOf(ip);
+          if (pool.isEmpty()) {
+            // A hand edit, a removed pool's leftover, another load balancer's node IPs: never
+            // announce an address HeraldLB was not given.
+            out.put(
+                ip, new IpPlan(ip, services, pool.map(Pool::name), List.of(), notInAnyPool(ip, s)));
+            return;
+          }
           LabelSelector selector = pool.map(Pool::nodeSelector).orElse(LabelSelector.EVERYTHING);
           out.put(
               ip,
@@ -48,6 +57,15 @@ public final class Planner {
                   election.elect(ip, facts(services, s.endpointNodes()), selector)));
         });
     return out;
+  }
+
+  private static ElectionResult.NoWinner notInAnyPool(IpAddress ip, ClusterSnapshot s) {
+    String why =
+        s.config().pools().isEmpty()
+            ? " is in no pool: no pool configuration has been loaded yet"
+            : " is in no pool of the configuration";
+    return new ElectionResult.NoWinner(
+        NoWinnerReason.NOT_IN_ANY_POOL, ip + why + ", so nobody announces it");
   }
 
   /**

@@ -7,9 +7,11 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /** Every metric the speaker exports, all prefixed {@code heraldlb_}. */
@@ -109,6 +111,15 @@ public final class SpeakerMetrics {
         .name("heraldlb_capture_overflows")
         .help("ARP/NDP frames the kernel dropped because a capture did not read them in time")
         .callback(cb -> cb.call(drops.getAsLong()))
+        .register(registry);
+  }
+
+  /** Interfaces selected for capture that could not be opened (also on /readyz). */
+  public void interfaceOpenFailures(IntSupplier failures) {
+    GaugeWithCallback.builder()
+        .name("heraldlb_interface_open_failures")
+        .help("Interfaces selected for ARP/NDP capture that could not be opened")
+        .callback(cb -> cb.call(failures.getAsInt()))
         .register(registry);
   }
 

@@ -4,6 +4,9 @@ import io.heraldlb.speaker.packet.MacAddress;
 import io.heraldlb.speaker.responder.AnnouncedTable;
 import io.heraldlb.speaker.responder.Link;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +31,8 @@ public final class InterfaceManager implements Transport, AutoCloseable {
   private final PortFactory factory;
   private final Function<Link, FrameHandler> handlers;
   private final Runnable onChange;
+  private final Clock clock;
+  private volatile Instant lastScan;
   private final Map<String, Port> ports = new ConcurrentHashMap<>();
   private final Map<String, String> openFailures = new ConcurrentHashMap<>();
   private volatile Set<String> poolInterfaces = Set.of();
@@ -40,18 +45,22 @@ public final class InterfaceManager implements Transport, AutoCloseable {
    * @param override interfaces named by the operator; empty: automatic selection
    * @param handlers a new frame handler for one capture thread of an interface
    * @param onChange told (on the rescanning thread) whenever the open set changed
+   * @param clock when scans run, for {@link #scanProblem}
    */
   public InterfaceManager(
       Supplier<List<NetInterface>> source,
       List<String> override,
       PortFactory factory,
       Function<Link, FrameHandler> handlers,
-      Runnable onChange) {
+      Runnable onChange,
+      Clock clock) {
     this.source = source;
     this.override = List.copyOf(override);
     this.factory = factory;
     this.handlers = handlers;
     this.onChange = onChange;
+    this.clock = clock;
+    this.lastScan = clock.instant();
   }
 
   /** Interfaces named by pools; opened on the next rescan. */
@@ -59,12 +68,19 @@ public final class InterfaceManager implements Transport, AutoCloseable {
     poolInterfaces = Set.copyOf(names);
   }
 
-  /** Brings the open handles in line with the interfaces present now. Never throws. */
+  /**
+   * Brings the open handles in line with the interfaces present now. Never throws, not even an
+   * {@link Error}: a scheduled task that throws is never run again, silently.
+   */
   public synchronized void rescan() {
+    lastScan = clock.instant();
     try {
       InterfaceSelector.Selection sel =
           InterfaceSelector.select(source.get(), override, poolInterfaces);
       boolean changed = closeStale(sel.open());
+      // An interface that failed to open and is no longer wanted (it vanished between the scan
+      // and the open, or is no longer selected) is not a problem any more.
+      openFailures.keySet().retainAll(sel.open().keySet());
       changed |= openMissing(sel.open());
       if (!sel.missing().equals(missing)) {
         if (!sel.missing().isEmpty()) {
@@ -83,7 +99,7 @@ public final class InterfaceManager implements Transport, AutoCloseable {
             defaults);
         onChange.run();
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       log.error("interface scan failed", e);
     }
   }
@@ -167,8 +183,12 @@ public final class InterfaceManager implements Transport, AutoCloseable {
     return drops;
   }
 
-  /** Null when every selected interface captures; otherwise what is wrong, for /healthz. */
-  public String problem() {
+  /**
+   * Null when every selected interface captures; otherwise what is wrong, for /readyz. Not for
+   * /healthz: the next scan reopens a broken capture, and a restart would not open an interface the
+   * kernel refuses either, only move this node's addresses away and back.
+   */
+  public String readinessProblem() {
     for (Port port : ports.values()) {
       String p = port.problem();
       if (p != null) {
@@ -179,6 +199,23 @@ public final class InterfaceManager implements Transport, AutoCloseable {
       return "cannot capture on " + new TreeMap<>(openFailures);
     }
     return null;
+  }
+
+  /** How many selected interfaces could not be opened, for /metrics. */
+  public int openFailures() {
+    return openFailures.size();
+  }
+
+  /**
+   * For /healthz: what a restart would cure. Null unless scans, due every {@code interval}, have
+   * stopped running (their thread died or hangs).
+   */
+  public String scanProblem(Duration interval) {
+    Instant last = lastScan;
+    Duration since = Duration.between(last, clock.instant());
+    return since.compareTo(interval.multipliedBy(3)) > 0
+        ? "the interface scan has not run since " + last
+        : null;
   }
 
   @Override

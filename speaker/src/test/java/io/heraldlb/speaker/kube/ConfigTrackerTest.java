@@ -29,8 +29,32 @@ class ConfigTrackerTest {
   }
 
   @Test
-  void noConfigMapMeansNoPools() {
+  void noConfigMapAtStartMeansNoPools() {
     assertEquals(PoolConfig.EMPTY, tracker.update(null));
+    assertFalse(tracker.stale(), "nothing older is in use");
+  }
+
+  @Test
+  void aDeletedConfigMapKeepsTheLastGoodConfigurationAndMarksItStale() {
+    PoolConfig good = tracker.update(pools("pools { a { addresses = [\"10.0.0.0/30\"] } }"));
+    assertSame(good, tracker.update(null));
+    assertTrue(tracker.stale());
+    tracker.update(pools("pools { a { addresses = [\"10.0.0.0/30\"] } }"));
+    assertFalse(tracker.stale());
+  }
+
+  @Test
+  void anInvalidConfigMapAtStartGivesNoPoolsUntilAGoodOneArrives() {
+    assertEquals(
+        PoolConfig.EMPTY, tracker.update(pools("pools { a { addresses = [\"not an ip\"] } }")));
+    assertTrue(tracker.stale());
+    assertEquals(
+        "a",
+        tracker
+            .update(pools("pools { a { addresses = [\"10.0.0.0/30\"] } }"))
+            .pools()
+            .get(0)
+            .name());
     assertFalse(tracker.stale());
   }
 }

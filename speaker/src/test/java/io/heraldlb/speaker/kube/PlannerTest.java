@@ -113,14 +113,34 @@ class PlannerTest {
   }
 
   @Test
-  void anAddressOutsideEveryPoolIsAnnouncedWithDefaultRules() {
+  void anAddressNoPoolContainsIsAnnouncedByNobodyAndSaysWhy() {
     IpAddress stray = IpAddress.parse("10.1.1.1");
     IpPlan plan =
         Planner.plan(
                 snapshot(List.of(svc("old", TrafficPolicy.CLUSTER, stray)), Map.of(), Set.of("b")))
             .get(stray);
     assertEquals(Optional.empty(), plan.pool());
-    assertEquals(Optional.of("b"), plan.result().winner());
-    assertEquals(List.of("eth0"), Planner.interfaces(plan, Set.of("eth0"), Set.of("eth0", "eth1")));
+    assertEquals(Optional.empty(), plan.result().winner());
+    ElectionResult.NoWinner nw = assertInstanceOf(ElectionResult.NoWinner.class, plan.result());
+    assertEquals(NoWinnerReason.NOT_IN_ANY_POOL, nw.reason());
+    assertEquals(
+        "10.1.1.1 is in no pool of the configuration, so nobody announces it", nw.message());
+  }
+
+  @Test
+  void withoutAnyConfigurationNothingIsAnnounced() {
+    Map<IpAddress, IpPlan> plans =
+        Planner.plan(
+            new ClusterSnapshot(
+                List.of(svc("web", TrafficPolicy.CLUSTER, VIP)),
+                Map.of(),
+                NODES,
+                PoolConfig.EMPTY,
+                Set.of("a", "b")));
+    assertEquals(Optional.empty(), plans.get(VIP).result().winner());
+    assertEquals(
+        "192.168.1.240 is in no pool: no pool configuration has been loaded yet, so nobody"
+            + " announces it",
+        ((ElectionResult.NoWinner) plans.get(VIP).result()).message());
   }
 }

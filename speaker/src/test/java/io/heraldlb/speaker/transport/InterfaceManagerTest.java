@@ -10,6 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.heraldlb.speaker.packet.MacAddress;
 import io.heraldlb.speaker.responder.Link;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -64,9 +69,19 @@ class InterfaceManagerTest {
   final Set<String> refuse = new HashSet<>();
   int changes;
 
+  Error failNextScan;
+  Instant now = Instant.parse("2026-12-01T00:00:00Z");
+
   final InterfaceManager manager =
       new InterfaceManager(
-          () -> List.copyOf(present),
+          () -> {
+            Error e = failNextScan;
+            failNextScan = null;
+            if (e != null) {
+              throw e;
+            }
+            return List.copyOf(present);
+          },
           List.of(),
           (nif, handlers) -> {
             if (refuse.contains(nif.name())) {
@@ -77,7 +92,23 @@ class InterfaceManagerTest {
             return p;
           },
           link -> (frame, length, from) -> {},
-          () -> changes++);
+          () -> changes++,
+          new Clock() {
+            @Override
+            public ZoneId getZone() {
+              return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+              return this;
+            }
+
+            @Override
+            public Instant instant() {
+              return now;
+            }
+          });
 
   static NetInterface eth(String name, String mac) {
     return new NetInterface(name, ETH, 1, MacAddress.parse(mac), false);
@@ -126,11 +157,11 @@ class InterfaceManagerTest {
     present.add(eth("eth0", "02:00:00:00:00:01"));
     manager.rescan();
     opened.get(0).problem = "capture on eth0 broke";
-    assertNotNull(manager.problem());
+    assertNotNull(manager.readinessProblem());
     manager.rescan();
     assertTrue(opened.get(0).closed);
     assertEquals(2, opened.size());
-    assertNull(manager.problem());
+    assertNull(manager.readinessProblem());
   }
 
   @Test
@@ -143,16 +174,54 @@ class InterfaceManagerTest {
   }
 
   @Test
-  void anInterfaceThatCannotBeOpenedMakesHealthFailButNotTheOthers() {
+  void anInterfaceThatCannotBeOpenedFailsReadinessButNotLivenessNorTheOthers() {
     present.add(eth("eth0", "02:00:00:00:00:01"));
     present.add(eth("eth1", "02:00:00:00:00:02"));
     refuse.add("eth1");
     manager.rescan();
     assertEquals(Set.of("eth0"), manager.links().keySet());
-    assertTrue(manager.problem().contains("eth1"), manager.problem());
+    assertTrue(manager.readinessProblem().contains("eth1"), manager.readinessProblem());
+    assertNull(manager.scanProblem(Duration.ofSeconds(5)), "a restart would not open it either");
+    assertEquals(1, manager.openFailures());
     refuse.clear();
     manager.rescan();
-    assertNull(manager.problem());
+    assertNull(manager.readinessProblem());
+    assertEquals(0, manager.openFailures());
+  }
+
+  @Test
+  void anInterfaceThatVanishedAfterAFailedOpenIsForgotten() {
+    present.add(eth("eth0", "02:00:00:00:00:01"));
+    present.add(eth("vxlan0", "02:00:00:00:00:02"));
+    refuse.add("vxlan0");
+    manager.rescan();
+    present.remove(1);
+    manager.rescan();
+    assertNull(manager.readinessProblem());
+    assertEquals(0, manager.openFailures());
+  }
+
+  @Test
+  void anErrorInOneScanLeavesLaterScansRunning() {
+    present.add(eth("eth0", "02:00:00:00:00:01"));
+    failNextScan = new StackOverflowError("a broken sysfs walk");
+    manager.rescan();
+    assertEquals(Set.of(), manager.links().keySet());
+    manager.rescan();
+    assertEquals(Set.of("eth0"), manager.links().keySet());
+  }
+
+  @Test
+  void scansThatStopRunningFailLiveness() {
+    present.add(eth("eth0", "02:00:00:00:00:01"));
+    manager.rescan();
+    assertNull(manager.scanProblem(Duration.ofSeconds(5)));
+    now = now.plusSeconds(16);
+    assertTrue(
+        manager.scanProblem(Duration.ofSeconds(5)).contains("has not run"),
+        manager.scanProblem(Duration.ofSeconds(5)));
+    manager.rescan();
+    assertNull(manager.scanProblem(Duration.ofSeconds(5)));
   }
 
   @Test
