@@ -115,12 +115,19 @@ final class Seeds {
   static Pod setReady(KubernetesClient client, Pod pod, boolean ready) {
     PodStatus now = client.pods().resource(pod).get().getStatus();
     List<String> ips = now.getPodIPs().stream().map(PodIP::getIp).toList();
-    return withStatus(client, pod, status(ips, now.getHostIP(), ready));
+    return withStatus(client, pod, status(containerOf(pod), ips, now.getHostIP(), ready));
   }
 
   private static Pod running(
       KubernetesClient client, Pod object, List<String> podIps, String hostIp, boolean ready) {
-    return withStatus(client, createWhenAdmitted(client, object), status(podIps, hostIp, ready));
+    return withStatus(
+        client,
+        createWhenAdmitted(client, object),
+        status(containerOf(object), podIps, hostIp, ready));
+  }
+
+  private static String containerOf(Pod pod) {
+    return pod.getSpec().getContainers().get(0).getName();
   }
 
   /**
@@ -147,7 +154,8 @@ final class Seeds {
     }
   }
 
-  private static PodStatus status(List<String> podIps, String hostIp, boolean ready) {
+  private static PodStatus status(
+      String container, List<String> podIps, String hostIp, boolean ready) {
     String now = Instant.now().toString().replaceAll("\\.\\d+Z$", "Z");
     String readiness = ready ? "True" : "False";
     PodStatusBuilder status = new PodStatusBuilder().withPhase("Running").withPodIP(podIps.get(0));
@@ -176,6 +184,19 @@ final class Seeds {
         .withStatus(readiness)
         .withLastTransitionTime(now)
         .endCondition()
+        .addNewContainerStatus()
+        .withName(container)
+        .withImage("heraldlb/lab:lab")
+        .withImageID("")
+        .withReady(ready)
+        .withStarted(true)
+        .withRestartCount(0)
+        .withNewState()
+        .withNewRunning()
+        .withStartedAt(now)
+        .endRunning()
+        .endState()
+        .endContainerStatus()
         .build();
   }
 
