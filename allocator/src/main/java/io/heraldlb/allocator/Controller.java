@@ -17,9 +17,11 @@ import io.heraldlb.config.PoolConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +71,9 @@ final class Controller implements Runnable {
 
   private List<PoolSize> poolSizes = List.of();
   private volatile boolean seeded;
+
+  /** Services that got no address; any address given up is retried for them at once. */
+  private final Set<ServiceKey> waiting = new LinkedHashSet<>();
 
   Controller(
       Cache cache,
@@ -247,6 +252,10 @@ final class Controller implements Runnable {
 
   private void release(ServiceKey key, Service s) {
     var released = ipam.release(key);
+    waiting.remove(key);
+    if (released.isPresent()) {
+      wakeWaiting();
+    }
     if (s == null) {
       writer.forget(key);
       return;
@@ -284,9 +293,18 @@ final class Controller implements Runnable {
         && shown.stream().allMatch(ip -> ipam.poolNameOf(ip).filter(pool::equals).isPresent());
   }
 
+  /** Requeues every waiting Service: an address just came free. */
+  private void wakeWaiting() {
+    waiting.forEach(queue::add);
+  }
+
   private void assigned(Service s, AllocationResult.Assigned a) {
     Assignment assignment = a.assignment();
     ServiceKey key = assignment.key();
+    waiting.remove(key);
+    if (!a.dropped().isEmpty()) {
+      wakeWaiting();
+    }
     if (!a.dropped().isEmpty()) {
       log.warn(
           "{} loses {}: the configuration no longer offers it; now {}",
@@ -324,6 +342,7 @@ final class Controller implements Runnable {
       }
       return;
     }
+    waiting.add(key);
     log.warn("cannot allocate an IP to {}: {}", key, reason);
     events.warning(s, "AllocationFailed", reason);
     if (!shown.isEmpty()) {

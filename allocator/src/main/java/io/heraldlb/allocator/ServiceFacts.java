@@ -28,6 +28,7 @@ final class ServiceFacts {
   static final String POOL = "heraldlb.io/address-pool";
   static final String SHARED = "heraldlb.io/allow-shared-ip";
   static final String ALLOCATED_FROM = "heraldlb.io/ip-allocated-from-pool";
+  static final int MAX_REQUESTED_IPS_CHARS = 256;
   private static final List<String> ALIAS_PREFIXES =
       List.of("heraldlb.io/", "metallb.io/", "metallb.universe.tf/");
 
@@ -95,29 +96,46 @@ final class ServiceFacts {
   }
 
   /**
-   * The request with whatever annotation is malformed left out: used to keep a Service's existing
-   * IPs at start-up even when a typo in its annotations stops anything new being allocated.
+   * The request with each malformed annotation left out, and the others kept: used to keep a
+   * Service's existing IPs at start-up even when a typo in its annotations stops anything new being
+   * allocated. The sharing key is kept as written even when malformed: it only has to match the key
+   * of the Services sharing the IP, and dropping it would make one of them lose the IP.
    */
   static ServiceRequest toLenientRequest(Service s) {
     try {
       return toRequest(s);
     } catch (InvalidService e) {
       ServiceSpec spec = s.getSpec();
+      Map<String, String> annotations =
+          Objects.requireNonNullElse(s.getMetadata().getAnnotations(), Map.of());
       Map<String, String> labels =
           Objects.requireNonNullElse(s.getMetadata().getLabels(), Map.of());
       boolean local = "Local".equals(spec.getExternalTrafficPolicy());
+      String sharing = annotation(annotations, "allow-shared-ip");
       return new ServiceRequest(
           key(s),
           labels,
           families(spec),
           FamilyPolicy.fromKubernetes(spec.getIpFamilyPolicy()),
-          List.of(),
-          null,
-          null,
+          orElse(() -> requestedIps(annotations, spec.getLoadBalancerIP()), List.of()),
+          orElse(() -> requestedPool(annotations), null),
+          sharing == null || sharing.isBlank() ? null : sharing,
           ports(spec),
           local,
           local ? selectorKey(spec.getSelector()) : "",
           statusIps(s));
+    }
+  }
+
+  private interface Parse<T> {
+    T get() throws InvalidService;
+  }
+
+  private static <T> T orElse(Parse<T> parse, T fallback) {
+    try {
+      return parse.get();
+    } catch (InvalidService e) {
+      return fallback;
     }
   }
 
@@ -162,6 +180,17 @@ final class ServiceFacts {
     List<IpAddress> ips = new ArrayList<>();
     if (listed != null) {
       String name = annotationName(annotations, "loadBalancerIPs");
+      // Bounded before anything is parsed: one IP per family, so a few dozen characters at most.
+      if (listed.length() > MAX_REQUESTED_IPS_CHARS) {
+        throw new InvalidService(
+            "annotation "
+                + name
+                + ": "
+                + listed.length()
+                + " characters is more than the "
+                + MAX_REQUESTED_IPS_CHARS
+                + " that one IP per family can take");
+      }
       for (String part : listed.split(",", -1)) {
         String text = part.strip();
         IpAddress ip = IpAddress.tryParse(text);

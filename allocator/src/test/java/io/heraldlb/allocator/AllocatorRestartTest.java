@@ -77,6 +77,49 @@ class AllocatorRestartTest {
   }
 
   @Test
+  void aMalformedAnnotationAddedWhileTheAllocatorIsDownMovesNoSharedIp() throws Exception {
+    cluster = new MockCluster(client);
+    cluster.pools("pools { default { addresses = [\"10.0.0.1-10.0.0.20\"] } }");
+    Allocator first = cluster.startAllocator("first");
+    cluster.createService("default", "filler", b -> b);
+    await(() -> allIps().size() == 1, "the filler's IP");
+    for (String name : List.of("http", "dns")) {
+      cluster.createService(
+          "default",
+          name,
+          b ->
+              b.editMetadata()
+                  .addToAnnotations("heraldlb.io/allow-shared-ip", "front")
+                  .endMetadata()
+                  .editSpec()
+                  .editFirstPort()
+                  .withPort(name.equals("http") ? 80 : 53)
+                  .endPort()
+                  .endSpec());
+    }
+    await(() -> allIps().size() == 3, "both shared Services' IP");
+    Map<String, List<String>> before = allIps();
+    assertEquals(before.get("http"), before.get("dns"), "they share");
+    first.close();
+    // A typo on the older of the two, while no allocator runs.
+    client
+        .services()
+        .inNamespace("default")
+        .withName("http")
+        .edit(
+            s -> {
+              s.getMetadata().getAnnotations().put("heraldlb.io/loadBalancerIPs", "10.0.0.x");
+              return s;
+            });
+    cluster.startAllocator("second");
+    cluster.awaitEvent("default", "http", "Warning AllocationFailed");
+    cluster.createService("default", "late", b -> b);
+    await(() -> allIps().size() == 4, "the late Service's IP");
+    Map<String, List<String>> after = allIps();
+    before.forEach((svc, ips) -> assertEquals(ips, after.get(svc), svc + " changed its IP"));
+  }
+
+  @Test
   void neverProducesADuplicateIpWhileTwoReplicasHandOverTheLease() throws Exception {
     cluster = new MockCluster(client);
     cluster.pools("pools { default { addresses = [\"10.0.0.1-10.0.0.200\"] } }");

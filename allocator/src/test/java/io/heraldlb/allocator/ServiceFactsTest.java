@@ -86,6 +86,47 @@ class ServiceFactsTest {
   }
 
   @Test
+  void refusesAnOverlongRequestedIpListBeforeParsingIt() {
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) {
+      many.append(i == 0 ? "" : ",").append("10.").append(i / 65536).append('.');
+      many.append(i / 256 % 256).append('.').append(i % 256);
+    }
+    ServiceFacts.InvalidService refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ServiceFacts.InvalidService.class,
+            () ->
+                ServiceFacts.requestedIps(
+                    Map.of("heraldlb.io/loadBalancerIPs", many.toString()), null));
+    assertEquals(
+        "annotation heraldlb.io/loadBalancerIPs: "
+            + many.length()
+            + " characters is more than the 256 that one IP per family can take",
+        refused.getMessage());
+  }
+
+  @Test
+  void atRestartAMalformedAnnotationDropsOnlyItselfAndKeepsTheSharingKey() {
+    Service s =
+        lb().editMetadata()
+            .addToAnnotations("heraldlb.io/allow-shared-ip", "front")
+            .addToAnnotations("heraldlb.io/address-pool", "dmz")
+            .addToAnnotations("heraldlb.io/loadBalancerIPs", "10.0.0.x")
+            .endMetadata()
+            .build();
+    ServiceRequest r = ServiceFacts.toLenientRequest(s);
+    assertEquals("front", r.sharingKey());
+    assertEquals("dmz", r.requestedPool());
+    assertEquals(List.of(), r.requestedIps());
+    Service badKey =
+        lb().editMetadata()
+            .addToAnnotations("heraldlb.io/allow-shared-ip", "k".repeat(300))
+            .endMetadata()
+            .build();
+    assertEquals("k".repeat(300), ServiceFacts.toLenientRequest(badKey).sharingKey());
+  }
+
+  @Test
   void prefersTheHeraldlbAnnotationOverItsAliases() {
     Map<String, String> a =
         Map.of("heraldlb.io/address-pool", "ours", "metallb.io/address-pool", "theirs");

@@ -33,7 +33,8 @@ final class HoconPools {
           "service-selector",
           "node-selector",
           "interfaces",
-          "priority");
+          "priority",
+          "allow-cross-namespace-sharing");
 
   private HoconPools() {}
 
@@ -95,6 +96,8 @@ final class HoconPools {
             stringList(at, v, errors, (i, s) -> addRange(d, at + "[" + i + "]", s, errors));
         case "auto-assign" -> bool(at, v, errors, b -> d.autoAssign = b);
         case "avoid-buggy-ips" -> bool(at, v, errors, b -> d.avoidBuggyIps = b);
+        case "allow-cross-namespace-sharing" ->
+            bool(at, v, errors, b -> d.crossNamespaceSharing = b);
         case "namespaces" ->
             stringList(at, v, errors, (i, s) -> addNamespace(d, at + "[" + i + "]", s, errors));
         case "service-selector" -> selector(at, v, errors, d.serviceSelector);

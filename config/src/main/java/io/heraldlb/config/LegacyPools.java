@@ -127,6 +127,9 @@ final class LegacyPools {
     }
     d.autoAssign = bool(pool, "auto-assign", true, at, errors);
     d.avoidBuggyIps = bool(pool, "avoid-buggy-ips", false, at, errors);
+    // MetalLB shares an IP between Services of any namespaces that use the same key; its old
+    // ConfigMap keeps that behaviour, so a switch breaks nothing (the native format asks).
+    d.crossNamespaceSharing = true;
     return d;
   }
 

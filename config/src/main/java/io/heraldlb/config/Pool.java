@@ -17,6 +17,9 @@ import java.util.Set;
  * @param nodeSelector labels a node must carry to announce its addresses
  * @param interfaces interfaces to announce on; empty means automatic selection
  * @param priority lower wins among the pools a Service may use
+ * @param crossNamespaceSharing whether Services of different namespaces may share one of its IPs
+ *     (with the same allow-shared-ip key): off by default, since a tenant could otherwise attach to
+ *     another namespace's IP by copying its key
  */
 public record Pool(
     String name,
@@ -27,7 +30,8 @@ public record Pool(
     LabelSelector serviceSelector,
     LabelSelector nodeSelector,
     List<String> interfaces,
-    int priority) {
+    int priority,
+    boolean crossNamespaceSharing) {
 
   public Pool {
     addresses = List.copyOf(addresses);

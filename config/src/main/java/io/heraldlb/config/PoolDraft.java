@@ -20,6 +20,7 @@ final class PoolDraft {
   final Map<String, String> nodeSelector = new HashMap<>();
   final List<String> interfaces = new ArrayList<>();
   int priority;
+  boolean crossNamespaceSharing;
   int addressEntries;
 
   PoolDraft(String path, String name) {
@@ -39,6 +40,7 @@ final class PoolDraft {
         new LabelSelector(serviceSelector),
         new LabelSelector(nodeSelector),
         interfaces,
-        priority);
+        priority,
+        crossNamespaceSharing);
   }
 }

@@ -52,6 +52,9 @@ final class ChangeReporter {
             String.join(",", m.now().interfaces()),
             String.join(",", m.before().interfaces()));
         announcedEvents(plans.get(m.now().ip()), m.now());
+      } else if (c instanceof Change.Relabelled r) {
+        metrics.announced(r.before().ip().toString(), r.before().services(), node, false);
+        metrics.announced(r.now().ip().toString(), r.now().services(), node, true);
       } else if (c instanceof Change.Lost l) {
         metrics.announced(l.before().ip().toString(), l.before().services(), node, false);
         log.info("stopped announcing {} ({})", l.before().ip(), why(plans.get(l.before().ip())));

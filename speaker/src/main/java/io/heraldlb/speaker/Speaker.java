@@ -15,6 +15,7 @@ import io.heraldlb.speaker.metrics.SpeakerMetrics;
 import io.heraldlb.speaker.transport.InterfaceManager;
 import io.heraldlb.speaker.transport.PacketSocketPort;
 import io.heraldlb.speaker.transport.Responder;
+import io.heraldlb.speaker.transport.SolicitedNodeGroups;
 import io.heraldlb.speaker.transport.SysfsInterfaces;
 import io.heraldlb.speaker.transport.Warmup;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -114,7 +115,8 @@ final class Speaker {
                     c -> loop.claimSeen(c),
                     metrics.forInterface(link.name())),
             this::signal,
-            clock);
+            clock,
+            new SolicitedNodeGroups());
     metrics.captureOverflows(interfaces::kernelDrops);
     metrics.interfaceOpenFailures(interfaces::openFailures);
     announcer =
@@ -133,7 +135,7 @@ final class Speaker {
             informers,
             this::announcingMembers,
             interfaces,
-            interfaces::wantPoolInterfaces,
+            this::wantPoolInterfaces,
             announcer,
             new ChangeReporter(settings.nodeName(), metrics, events),
             metrics,
@@ -149,6 +151,10 @@ final class Speaker {
     if (!informers.awaitSynced(SYNC_TIMEOUT)) {
       log.warn("informers not synced after {}; going on, /readyz waits", SYNC_TIMEOUT);
     }
+    // Join only when ready to answer: peers hand a new member what it wins at once. So first the
+    // pool configuration (which names the pools' interfaces) and a scan that opens them.
+    loopThread.submit(loop::recompute).get();
+    scanThread.submit(interfaces::rescan).get();
     collectStartupGarbage();
     membership.updatePeers(peers());
     gate = new StartupGate(clock, settings.startupSettle());
@@ -203,6 +209,13 @@ final class Speaker {
     }
     out.add(new InetSocketAddress(podIp.toInetAddress(), settings.membershipPort()));
     return out;
+  }
+
+  /** Pools name new interfaces: open them now, not at the next periodic scan. */
+  private void wantPoolInterfaces(java.util.Set<String> names) {
+    if (interfaces.wantPoolInterfaces(names)) {
+      scanThread.execute(interfaces::rescan);
+    }
   }
 
   /** Asks for a recompute; many signals before it runs make one recompute. */

@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +39,12 @@ final class SpeakerLoop {
 
   /** A claim from another MAC counts as a conflict only if we still announce the address then. */
   static final Duration CONFLICT_CONFIRMATION = Duration.ofSeconds(1);
+
+  /**
+   * How long an address lost to a live peer is still answered when the peer's gratuitous frame is
+   * not heard (on another interface, or lost): a new announcer sends it within milliseconds.
+   */
+  static final Duration HANDOVER_GRACE = Duration.ofSeconds(2);
 
   /** Random source MACs must not grow memory without bound. */
   static final int MAX_PENDING_CONFLICTS = 1000;
@@ -85,14 +92,15 @@ final class SpeakerLoop {
       return;
     }
     try {
+      // The configuration first, even before joining: it names the interfaces to open.
+      PoolConfig pools = config.update(source.configMapData());
+      metrics.configStale(config.stale());
+      wantPoolInterfaces.accept(poolInterfaces(pools));
       Set<String> live = members.get();
       metrics.members(live.size());
       if (live.isEmpty()) {
         return; // not joined yet: an empty group would make us drop everything we announce
       }
-      PoolConfig pools = config.update(source.configMapData());
-      metrics.configStale(config.stale());
-      wantPoolInterfaces.accept(poolInterfaces(pools));
       ClusterSnapshot snapshot = source.snapshot(live, pools);
       plans = Planner.plan(snapshot);
       apply(live);
@@ -117,11 +125,26 @@ final class SpeakerLoop {
         wanted.put(plan.ip(), new Assignment(plan.ip(), plan.serviceNames(), interfaces));
       }
     }
-    List<Change> changes = announcer.apply(wanted);
+    List<Change> changes = announcer.apply(wanted, wonByAPeer(), HANDOVER_GRACE);
     announcer.tick();
     reporter.changes(changes, plans, live, planned);
     reporter.problems(plans, noInterface, node.equals(new TreeSet<>(live).first()));
     planned = true;
+  }
+
+  /**
+   * Addresses this node announces that another live speaker has just won (it joined, or came back):
+   * answered on until the winner's gratuitous frame is heard, so a roll-out leaves no gap.
+   */
+  private Set<IpAddress> wonByAPeer() {
+    Set<IpAddress> out = new HashSet<>();
+    for (IpAddress ip : announcer.current().keySet()) {
+      IpPlan plan = plans.get(ip);
+      if (plan != null && plan.result().winner().filter(w -> !w.equals(node)).isPresent()) {
+        out.add(ip);
+      }
+    }
+    return out;
   }
 
   private static Set<String> poolInterfaces(PoolConfig pools) {
@@ -137,6 +160,7 @@ final class SpeakerLoop {
     try {
       if (!stopping) {
         announcer.tick();
+        announcer.expireHandovers();
       }
       settleConflicts();
     } catch (RuntimeException e) {
@@ -158,8 +182,9 @@ final class SpeakerLoop {
     Instant now = clock.instant();
     for (Map.Entry<String, Conflict> e : pendingConflicts.entrySet()) {
       Conflict c = e.getValue();
-      if (stopping) {
-        // Leaving: the claim is our successor's gratuitous frame, so the address is handed over.
+      if (stopping || announcer.handingOver(c.ip())) {
+        // Leaving, or lost to a peer: the claim is the successor's gratuitous frame, so the
+        // address is handed over.
         announcer.release(c.ip()).ifPresent(a -> log.info("handed {} over to {}", c.ip(), c.mac()));
         pendingConflicts.remove(e.getKey());
         continue;

@@ -202,4 +202,65 @@ class SpeakerLoopTest {
     assertTrue(loop.handedOver());
     assertEquals(List.of(), events.stream().filter(e -> e.startsWith("IPConflict")).toList());
   }
+
+  @Test
+  void anAddressWonByAJoiningPeerIsAnsweredUntilThePeersClaimIsHeard() {
+    SpeakerLoop loop = loopFor("a");
+    // An address "a" holds alone, and that "b" wins once it is back in the group.
+    IpAddress ip = addressWonBy("b");
+    services.add(new ServiceInfo("default", "web", "u", List.of(ip), TrafficPolicy.CLUSTER));
+    members.add("a");
+    loop.recompute();
+    assertEquals(Set.of(ip), announcer.table().all());
+    members.add("b");
+    loop.recompute();
+    assertEquals(Set.of(ip), announcer.table().all(), "still answered: b may not announce yet");
+    int sent = transport.sent.size();
+    clock.advance(Duration.ofSeconds(1));
+    loop.tick();
+    assertEquals(sent, transport.sent.size(), "no gratuitous frames for a lost address");
+    loop.claimSeen(new Conflict(ip, STRANGER, "eth0"));
+    loop.tick();
+    assertEquals(Set.of(), announcer.table().all(), "handed over on b's claim");
+    assertEquals(List.of(), events.stream().filter(e -> e.startsWith("IPConflict")).toList());
+  }
+
+  @Test
+  void anAddressWonByAPeerThatIsNeverHeardIsLeftAfterTheGrace() {
+    SpeakerLoop loop = loopFor("a");
+    IpAddress ip = addressWonBy("b");
+    services.add(new ServiceInfo("default", "web", "u", List.of(ip), TrafficPolicy.CLUSTER));
+    members.add("a");
+    loop.recompute();
+    members.add("b");
+    loop.recompute();
+    clock.advance(SpeakerLoop.HANDOVER_GRACE);
+    loop.tick();
+    assertEquals(Set.of(), announcer.table().all());
+  }
+
+  @Test
+  void anAddressOfADeletedServiceIsNotHandedOverButDroppedAtOnce() {
+    SpeakerLoop loop = loopFor("a");
+    services.add(new ServiceInfo("default", "web", "u", List.of(VIP), TrafficPolicy.CLUSTER));
+    members.add("a");
+    loop.recompute();
+    services.clear();
+    loop.recompute();
+    assertEquals(Set.of(), announcer.table().all());
+  }
+
+  /** An address of the pool that {@code node} wins between a and b. */
+  static IpAddress addressWonBy(String node) {
+    for (int host = 240; host <= 250; host++) {
+      IpAddress ip = IpAddress.parse("192.168.1." + host);
+      byte[] a = io.heraldlb.speaker.election.Election.rank("a", ip);
+      byte[] b = io.heraldlb.speaker.election.Election.rank("b", ip);
+      boolean bWins = java.util.Arrays.compareUnsigned(b, a) < 0;
+      if (bWins == node.equals("b")) {
+        return ip;
+      }
+    }
+    throw new IllegalStateException("no address of the pool is won by " + node);
+  }
 }

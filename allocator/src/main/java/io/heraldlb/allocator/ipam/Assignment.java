@@ -34,9 +34,15 @@ public record Assignment(
         r.backendKey());
   }
 
-  /** Whether a Service described by {@code r} may use an IP this assignment holds. */
-  boolean canShareWith(ServiceRequest r) {
+  /**
+   * Whether a Service described by {@code r} may use an IP this assignment holds, in a pool that
+   * allows sharing across namespaces or not.
+   */
+  boolean canShareWith(ServiceRequest r, boolean acrossNamespaces) {
     if (sharingKey == null || !sharingKey.equals(r.sharingKey())) {
+      return false;
+    }
+    if (!acrossNamespaces && !key.namespace().equals(r.key().namespace())) {
       return false;
     }
     if (localTraffic != r.localTraffic() || !backendKey.equals(r.backendKey())) {

@@ -197,19 +197,25 @@ public final class Ipam {
     forEachHolder(
         h,
         a -> {
-          if (refusal[0] == null && !a.key().equals(r.key()) && !a.canShareWith(r)) {
-            refusal[0] = ip + " is already used by " + a.key() + sharingHint(a, r);
+          boolean across = p.pool.crossNamespaceSharing();
+          if (refusal[0] == null && !a.key().equals(r.key()) && !a.canShareWith(r, across)) {
+            refusal[0] = ip + " is already used by " + a.key() + sharingHint(a, r, p);
           }
         });
     return refusal[0];
   }
 
-  private static String sharingHint(Assignment a, ServiceRequest r) {
+  private static String sharingHint(Assignment a, ServiceRequest r, PoolState p) {
     if (a.sharingKey() == null || r.sharingKey() == null) {
       return "";
     }
     if (!a.sharingKey().equals(r.sharingKey())) {
       return " (different allow-shared-ip key)";
+    }
+    if (!p.pool.crossNamespaceSharing() && !a.key().namespace().equals(r.key().namespace())) {
+      return " (in another namespace; pool '"
+          + p.pool.name()
+          + "' does not allow sharing across namespaces)";
     }
     if (a.localTraffic() != r.localTraffic()) {
       return " (different externalTrafficPolicy)";

@@ -358,6 +358,36 @@ class IpamTest {
   }
 
   @Test
+  void aServiceOfAnotherNamespaceCannotAttachToAnIpByCopyingItsKey() {
+    Ipam ipam = ipam(TWO_POOLS);
+    ipam.assign(svc("victim").withSharing("k", new Port("TCP", 80)));
+    ServiceRequest tenant =
+        ServiceRequest.simple("tenant", "squatter").withSharing("k", new Port("TCP", 81));
+    assertEquals(List.of("10.0.0.2"), assigned(ipam.assign(tenant)));
+    assertEquals(
+        "requested IP 10.0.0.1 is already used by default/victim (in another namespace; pool 'a'"
+            + " does not allow sharing across namespaces)",
+        reason(
+            ipam.assign(
+                ServiceRequest.simple("tenant", "bold")
+                    .withSharing("k", new Port("TCP", 82))
+                    .withRequestedIps(ip("10.0.0.1")))));
+  }
+
+  @Test
+  void aPoolThatAllowsItSharesAcrossNamespaces() {
+    Ipam ipam =
+        ipam(
+            "pools { a { addresses = [\"10.0.0.1-10.0.0.5\"], allow-cross-namespace-sharing = true } }");
+    ipam.assign(svc("one").withSharing("k", new Port("TCP", 80)));
+    assertEquals(
+        List.of("10.0.0.1"),
+        assigned(
+            ipam.assign(
+                ServiceRequest.simple("other", "two").withSharing("k", new Port("TCP", 81)))));
+  }
+
+  @Test
   void sharesForLocalTrafficOnlyWithTheSamePodSelector() {
     Ipam ipam = ipam(TWO_POOLS);
     ipam.assign(svc("one").withSharing("k", new Port("TCP", 80)).withLocalTraffic("app=x"));

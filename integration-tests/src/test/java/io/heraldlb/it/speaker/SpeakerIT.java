@@ -103,8 +103,26 @@ class SpeakerIT {
     SpeakerLab.stopCapture(capture);
 
     assertEquals(Optional.of(winner6), entry);
+    // The solicited-node group of the address, joined by the announcer only (MLD snooping
+    // switches forward solicitations only to members).
+    String group = "ff02::1:ff00:100";
+    Await.until(
+        winner6.name() + " to join " + group,
+        Duration.ofSeconds(10),
+        () -> multicastGroups(winner6).contains(group));
+    for (LabNode other : speakers.others(winner6)) {
+      assertTrue(!multicastGroups(other).contains(group), other.name() + " joined " + group);
+    }
     assertEquals(Set.of(winner6.mac()), advertisers(capture));
     assertEquals(Optional.of(winner6.mac()), client.neighbourMac(ip6));
+  }
+
+  /** {@code ip -6 maddr show dev eth0} on the node. */
+  private static String multicastGroups(LabNode node) {
+    return io.heraldlb.it.lab.Cmd.run(
+            List.of(node.exec("ip", "-6", "maddr", "show", "dev", node.iface())),
+            Duration.ofSeconds(10))
+        .out();
   }
 
   private static Set<String> advertisers(LabClient.Capture capture) {
@@ -249,5 +267,39 @@ class SpeakerIT {
     assertTrue(handOver.requests() >= 300, "requests sent: " + handOver.requests());
     assertEquals(0, handOver.unanswered());
     assertTrue(handOver.claimants().contains(successor.mac()), handOver.claimants().toString());
+  }
+
+  @Test
+  @Order(7)
+  void aRollingRestartOfEverySpeakerLeavesNoRequestUnanswered() {
+    speakers.restart(winner); // stopped by the SIGTERM test
+    speakers.awaitConverged(CONVERGE);
+    assertEquals(winner, speakers.awaitAnnounced(ip, Duration.ofSeconds(20)));
+    LabClient.Capture capture = client.capture("rolling", "arp");
+    // A request every 10 ms for a minute: longer than the roll-out below takes.
+    LabProcess probe = speakers.startProbe(ip, 6000, Duration.ofMillis(10));
+    long start = System.nanoTime();
+    // As a DaemonSet update does it: one node at a time, the old pod gone before the new starts.
+    for (LabNode node : lab.nodes()) {
+      speakers.stoppedOnPurpose(node);
+      speakers.speaker(node).terminate();
+      speakers.speaker(node).awaitExit(Duration.ofSeconds(15));
+      speakers.restart(node);
+      speakers.awaitConverged(CONVERGE);
+      Await.pause(Duration.ofSeconds(1));
+    }
+    long rolledMillis = (System.nanoTime() - start) / 1_000_000;
+    probe.awaitExit(Duration.ofSeconds(120));
+    SpeakerLab.stopCapture(capture);
+    List<ArpWire.Exchange> exchanges =
+        ArpWire.parse(capture.read("arp")).exchanges(ip, client.ip(), client.mac(), 200_000_000L);
+    long unanswered = exchanges.stream().filter(e -> e.reply().isEmpty()).count();
+    System.out.printf(
+        "rolling restart of %d speakers in %d ms: %d ARP requests every 10 ms for %s, %d"
+            + " unanswered within 200 ms%n",
+        lab.nodes().size(), rolledMillis, exchanges.size(), ip, unanswered);
+    assertTrue(rolledMillis < 55_000, "the probe outlasts the roll-out: " + rolledMillis + " ms");
+    assertEquals(0, unanswered);
+    assertEquals(winner, speakers.awaitAnnounced(ip, Duration.ofSeconds(20)));
   }
 }

@@ -9,11 +9,13 @@ import io.heraldlb.speaker.responder.AnnouncedTable;
 import io.heraldlb.speaker.transport.Transport;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -35,6 +37,7 @@ public final class Announcer {
   private final SentCounter counter;
   private final AnnounceSchedule schedule;
   private final Map<IpAddress, Assignment> current = new TreeMap<>();
+  private final Map<IpAddress, Instant> handingOver = new HashMap<>();
   private final byte[] buffer = new byte[Math.max(ArpWriter.MAX_LENGTH, NdpWriter.MAX_LENGTH)];
   private volatile AnnouncedTable table = AnnouncedTable.EMPTY;
 
@@ -54,38 +57,83 @@ public final class Announcer {
     return Map.copyOf(current);
   }
 
-  /**
-   * Makes {@code wanted} the announced set. Lost addresses stop being answered before this returns;
-   * won ones are due for gratuitous frames at once (call {@link #tick}).
-   */
+  /** {@link #apply(Map, Set, Duration)} with nothing to hand over: lost means unanswered now. */
   public List<Change> apply(Map<IpAddress, Assignment> wanted) {
+    return apply(wanted, Set.of(), Duration.ZERO);
+  }
+
+  /**
+   * Makes {@code wanted} the announced set. Lost addresses stop being answered before this returns,
+   * except those in {@code handOver} (another live speaker won them): those are still answered,
+   * without gratuitous frames, until the winner's claim is seen ({@link #release}) or {@code grace}
+   * passes ({@link #expireHandovers}), so the LAN never asks into a gap while the winner starts
+   * announcing. Won ones are due for gratuitous frames at once (call {@link #tick}).
+   */
+  public List<Change> apply(
+      Map<IpAddress, Assignment> wanted, Set<IpAddress> handOver, Duration grace) {
     List<Change> changes = new ArrayList<>();
+    Instant now = clock.instant();
     for (Assignment before : List.copyOf(current.values())) {
-      if (!wanted.containsKey(before.ip())) {
-        current.remove(before.ip());
-        schedule.lose(before.ip());
+      IpAddress ip = before.ip();
+      if (wanted.containsKey(ip)) {
+        continue;
+      }
+      if (handOver.contains(ip)) {
+        if (handingOver.putIfAbsent(ip, now.plus(grace)) == null) {
+          schedule.lose(ip);
+          changes.add(new Change.Lost(before));
+        }
+        continue;
+      }
+      current.remove(ip);
+      schedule.lose(ip);
+      if (handingOver.remove(ip) == null) {
         changes.add(new Change.Lost(before));
       }
     }
-    for (Assignment now : new TreeMap<>(wanted).values()) {
-      Assignment before = current.put(now.ip(), now);
-      if (before == null) {
-        schedule.win(now.ip(), clock.instant());
-        changes.add(new Change.Won(now));
-      } else if (!before.interfaces().equals(now.interfaces())) {
-        schedule.lose(now.ip());
-        schedule.win(now.ip(), clock.instant());
-        changes.add(new Change.Moved(before, now));
+    for (Assignment next : new TreeMap<>(wanted).values()) {
+      Assignment before = current.put(next.ip(), next);
+      if (before == null || handingOver.remove(next.ip()) != null) {
+        schedule.win(next.ip(), now);
+        changes.add(new Change.Won(next));
+      } else if (!before.interfaces().equals(next.interfaces())) {
+        schedule.lose(next.ip());
+        schedule.win(next.ip(), now);
+        changes.add(new Change.Moved(before, next));
+      } else if (!before.services().equals(next.services())) {
+        changes.add(new Change.Relabelled(before, next));
       }
     }
-    if (!changes.isEmpty()) {
+    if (changes.stream().anyMatch(c -> !(c instanceof Change.Relabelled))) {
       publish();
     }
     return changes;
   }
 
+  /** Whether {@code ip} is still answered only until its new announcer is heard. */
+  public boolean handingOver(IpAddress ip) {
+    return handingOver.containsKey(ip);
+  }
+
+  /** Stops answering for addresses whose handover grace has passed. */
+  public void expireHandovers() {
+    Instant now = clock.instant();
+    boolean changed = false;
+    for (Map.Entry<IpAddress, Instant> e : List.copyOf(handingOver.entrySet())) {
+      if (!now.isBefore(e.getValue())) {
+        handingOver.remove(e.getKey());
+        current.remove(e.getKey());
+        changed = true;
+      }
+    }
+    if (changed) {
+      publish();
+    }
+  }
+
   /** Stops answering for {@code ip} without a new plan: a successor has taken it over. */
   public Optional<Assignment> release(IpAddress ip) {
+    handingOver.remove(ip);
     Assignment before = current.remove(ip);
     if (before != null) {
       schedule.lose(ip);

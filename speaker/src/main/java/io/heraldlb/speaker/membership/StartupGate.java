@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
  * Holds a starting speaker back from announcing until its group has converged. Speakers started at
  * the same moment (a roll-out, a cluster boot) often find no peer listening yet and each found a
  * group of their own; each would then win every address and answer for it until the groups merge.
- * The gate opens once the view holds every node that runs a speaker pod, or after {@code maxWait}
- * (a pod of a dead node must not keep the addresses dark for long), and then stays open: it only
- * governs start-up, never failover.
+ * The gate opens once the view holds another speaker (its members already count this one as a
+ * candidate and stop answering for what it wins: holding back would leave those addresses dark), or
+ * every node that runs a speaker pod, or after {@code maxWait} (a pod of a dead node must not keep
+ * the addresses dark for long), and then stays open: it only governs start-up, never failover.
  *
  * <p>Not thread-safe: the recompute loop is its only caller.
  */
@@ -46,7 +47,10 @@ public final class StartupGate {
     if (open) {
       return true;
     }
-    if (!members.isEmpty() && speakerNodes != null && members.containsAll(speakerNodes)) {
+    if (members.size() > 1) {
+      open = true;
+      log.info("the speaker group {} counts on this speaker: announcing", new TreeSet<>(members));
+    } else if (!members.isEmpty() && speakerNodes != null && members.containsAll(speakerNodes)) {
       open = true;
       log.info("the speaker group holds every speaker {}: announcing", new TreeSet<>(members));
     } else if (!clock.instant().isBefore(deadline)) {

@@ -40,12 +40,14 @@ public final class InterfaceManager implements Transport, AutoCloseable {
   private volatile Set<String> missing = Set.of();
   private volatile AnnouncedTable captured = AnnouncedTable.EMPTY;
   private final AtomicLong closedPortDrops = new AtomicLong();
+  private final GroupMembership groups;
 
   /**
    * @param override interfaces named by the operator; empty: automatic selection
    * @param handlers a new frame handler for one capture thread of an interface
    * @param onChange told (on the rescanning thread) whenever the open set changed
    * @param clock when scans run, for {@link #scanProblem}
+   * @param groups the multicast memberships the announced addresses need
    */
   public InterfaceManager(
       Supplier<List<NetInterface>> source,
@@ -53,7 +55,8 @@ public final class InterfaceManager implements Transport, AutoCloseable {
       PortFactory factory,
       Function<Link, FrameHandler> handlers,
       Runnable onChange,
-      Clock clock) {
+      Clock clock,
+      GroupMembership groups) {
     this.source = source;
     this.override = List.copyOf(override);
     this.factory = factory;
@@ -61,11 +64,15 @@ public final class InterfaceManager implements Transport, AutoCloseable {
     this.onChange = onChange;
     this.clock = clock;
     this.lastScan = clock.instant();
+    this.groups = groups;
   }
 
-  /** Interfaces named by pools; opened on the next rescan. */
-  public void wantPoolInterfaces(Set<String> names) {
-    poolInterfaces = Set.copyOf(names);
+  /** Interfaces named by pools, opened on the next rescan; returns whether they changed. */
+  public boolean wantPoolInterfaces(Set<String> names) {
+    Set<String> next = Set.copyOf(names);
+    boolean changed = !next.equals(poolInterfaces);
+    poolInterfaces = next;
+    return changed;
   }
 
   /**
@@ -116,6 +123,7 @@ public final class InterfaceManager implements Transport, AutoCloseable {
       if (why != null) {
         log.info("closing capture on {}: {}", e.getKey(), why);
         ports.remove(e.getKey());
+        groups.forget(e.getKey());
         port.close();
         closedPortDrops.addAndGet(port.kernelDrops());
         changed = true;
@@ -134,9 +142,15 @@ public final class InterfaceManager implements Transport, AutoCloseable {
         Link link = new Link(nif.name(), nif.mac());
         Port port = factory.open(nif, () -> handlers.apply(link));
         ports.put(nif.name(), port);
-        // After registering: a table published meanwhile is either applied by captureFor or read
-        // here.
-        port.captureFor(captured.on(nif.name()));
+        // After registering: a table published from now on is applied by captureFor too. The
+        // one read here may be older than one applied meanwhile, so apply again until the table
+        // applied last here is still the newest.
+        AnnouncedTable applied;
+        do {
+          applied = captured;
+          port.captureFor(applied.on(nif.name()));
+        } while (applied != captured);
+        groups.follow(nif.name(), captured.on(nif.name()));
         openFailures.remove(nif.name());
         log.info("capturing ARP/NDP on {} ({})", nif.name(), nif.mac());
         changed = true;
@@ -165,7 +179,11 @@ public final class InterfaceManager implements Transport, AutoCloseable {
   @Override
   public void captureFor(AnnouncedTable table) {
     captured = table;
-    ports.forEach((name, port) -> port.captureFor(table.on(name)));
+    ports.forEach(
+        (name, port) -> {
+          port.captureFor(table.on(name));
+          groups.follow(name, table.on(name));
+        });
   }
 
   @Override
@@ -220,6 +238,7 @@ public final class InterfaceManager implements Transport, AutoCloseable {
 
   @Override
   public synchronized void close() {
+    groups.close();
     ports.values().forEach(Port::close);
     ports.clear();
   }

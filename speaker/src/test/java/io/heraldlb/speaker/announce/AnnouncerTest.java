@@ -102,6 +102,17 @@ class AnnouncerTest {
   }
 
   @Test
+  void aServiceJoiningAnAnnouncedAddressIsReportedAndSendsNothingNew() {
+    announcer.apply(wanted(on(V4, "eth0")));
+    announcer.tick();
+    Assignment shared = new Assignment(V4, "default/dns,default/web", List.of("eth0"));
+    List<Change> changes = announcer.apply(wanted(shared));
+    assertEquals(List.of(new Change.Relabelled(on(V4, "eth0"), shared)), changes);
+    announcer.tick();
+    assertEquals(2, transport.sent.size(), "no new burst");
+  }
+
+  @Test
   void movingToAnotherInterfaceStartsANewBurstThere() {
     announcer.apply(wanted(on(V4, "eth0")));
     announcer.tick();

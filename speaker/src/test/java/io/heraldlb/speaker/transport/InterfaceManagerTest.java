@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heraldlb.config.IpAddress;
 import io.heraldlb.speaker.packet.MacAddress;
+import io.heraldlb.speaker.responder.AnnouncedTable;
 import io.heraldlb.speaker.responder.Link;
 import java.io.IOException;
 import java.time.Clock;
@@ -18,6 +20,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +34,21 @@ class InterfaceManagerTest {
     long drops;
     final List<Integer> sent = new ArrayList<>();
 
+    Set<IpAddress> filter = Set.of();
+    Runnable beforeFirstFilter;
+
     FakePort(Link link) {
       this.link = link;
+    }
+
+    @Override
+    public void captureFor(Set<IpAddress> addresses) {
+      Runnable race = beforeFirstFilter;
+      beforeFirstFilter = null;
+      if (race != null) {
+        race.run();
+      }
+      filter = addresses;
     }
 
     @Override
@@ -69,7 +85,9 @@ class InterfaceManagerTest {
   final Set<String> refuse = new HashSet<>();
   int changes;
 
+  final Map<String, Set<IpAddress>> groups = new java.util.HashMap<>();
   Error failNextScan;
+  Runnable raceOnOpen;
   Instant now = Instant.parse("2026-12-01T00:00:00Z");
 
   final InterfaceManager manager =
@@ -88,6 +106,8 @@ class InterfaceManagerTest {
               throw new IOException("permission denied");
             }
             FakePort p = new FakePort(new Link(nif.name(), nif.mac()));
+            p.beforeFirstFilter = raceOnOpen;
+            raceOnOpen = null;
             opened.add(p);
             return p;
           },
@@ -107,6 +127,22 @@ class InterfaceManagerTest {
             @Override
             public Instant instant() {
               return now;
+            }
+          },
+          new GroupMembership() {
+            @Override
+            public void follow(String iface, Set<IpAddress> addresses) {
+              groups.put(iface, Set.copyOf(addresses));
+            }
+
+            @Override
+            public void forget(String iface) {
+              groups.remove(iface);
+            }
+
+            @Override
+            public void close() {
+              groups.clear();
             }
           });
 
@@ -222,6 +258,30 @@ class InterfaceManagerTest {
         manager.scanProblem(Duration.ofSeconds(5)));
     manager.rescan();
     assertNull(manager.scanProblem(Duration.ofSeconds(5)));
+  }
+
+  @Test
+  void aNewPortEndsWithTheNewestTableEvenWhenOneIsPublishedWhileItOpens() {
+    IpAddress older = IpAddress.parse("192.168.1.240");
+    IpAddress newer = IpAddress.parse("192.168.1.241");
+    manager.captureFor(AnnouncedTable.of(Map.of(older, List.of("eth0"))));
+    present.add(eth("eth0", "02:00:00:00:00:01"));
+    // The loop publishes a newer table between the scan's registering the port and its filter.
+    raceOnOpen = () -> manager.captureFor(AnnouncedTable.of(Map.of(newer, List.of("eth0"))));
+    manager.rescan();
+    assertEquals(Set.of(newer), opened.get(0).filter);
+  }
+
+  @Test
+  void theGroupsOfTheAnnouncedAddressesFollowTheTableAndLeaveWithTheInterface() {
+    IpAddress v6 = IpAddress.parse("2001:db8::1:240");
+    present.add(eth("eth0", "02:00:00:00:00:01"));
+    manager.rescan();
+    manager.captureFor(AnnouncedTable.of(Map.of(v6, List.of("eth0"))));
+    assertEquals(Set.of(v6), groups.get("eth0"));
+    present.clear();
+    manager.rescan();
+    assertFalse(groups.containsKey("eth0"), "left with the interface");
   }
 
   @Test
