@@ -250,6 +250,20 @@ class SpeakerLoopTest {
     assertEquals(Set.of(), announcer.table().all());
   }
 
+  @Test
+  void anAddressWhoseServiceGoesWhileItIsHandedOverStopsBeingAnsweredAtOnce() {
+    SpeakerLoop loop = loopFor("a");
+    IpAddress ip = addressWonBy("b");
+    services.add(new ServiceInfo("default", "web", "u", List.of(ip), TrafficPolicy.CLUSTER));
+    members.add("a");
+    loop.recompute();
+    members.add("b");
+    loop.recompute(); // handing over to b
+    services.clear();
+    loop.recompute();
+    assertEquals(Set.of(), announcer.table().all());
+  }
+
   /** An address of the pool that {@code node} wins between a and b. */
   static IpAddress addressWonBy(String node) {
     for (int host = 240; host <= 250; host++) {

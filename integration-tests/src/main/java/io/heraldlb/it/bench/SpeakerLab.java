@@ -7,7 +7,6 @@ import io.heraldlb.config.IpAddress;
 import io.heraldlb.it.lab.Await;
 import io.heraldlb.it.lab.Cmd;
 import io.heraldlb.it.lab.Lab;
-import io.heraldlb.it.lab.LabApi;
 import io.heraldlb.it.lab.LabClient;
 import io.heraldlb.it.lab.LabException;
 import io.heraldlb.it.lab.LabNode;
@@ -57,17 +56,7 @@ public final class SpeakerLab {
     String pools =
         "pools {\n  lab { addresses = [\"%s-%s\", \"%s-%s\"] }\n  many { addresses = [\"10.200.0.0/16\"] }\n}\n"
             .formatted(subnet.v4(100), subnet.v4(249), subnet.v6(0x100), subnet.v6(0x2ff));
-    lab.kube()
-        .configMaps()
-        .inNamespace(LabApi.HERALDLB_NAMESPACE)
-        .resource(
-            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                .withNewMetadata()
-                .withName("heraldlb-config")
-                .endMetadata()
-                .withData(Map.of("pools.conf", pools))
-                .build())
-        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+    lab.applyPools(pools);
   }
 
   public Lab lab() {
@@ -190,6 +179,21 @@ public final class SpeakerLab {
     Service created = services.resource(object).create();
     created.setStatus(status.build());
     return services.resource(created).updateStatus();
+  }
+
+  /**
+   * Waits until {@code node} alone answers for {@code ip}. After a speaker (re)joins, the node that
+   * held the address meanwhile answers until it hears the newcomer's gratuitous ARP, so for a
+   * moment the old holder, then both, answer.
+   */
+  public LabNode awaitAnnouncedBy(LabNode node, String ip, Duration timeout) {
+    return Await.value(
+        node.name() + " alone to answer for " + ip,
+        timeout,
+        () -> {
+          LabNode now = awaitAnnounced(ip, timeout);
+          return now.equals(node) ? Optional.of(now) : Optional.empty();
+        });
   }
 
   /** Waits until some node answers ARP (or NDP, through curl) for {@code ip}; returns it. */

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Lab implements AutoCloseable {
   public static final String DEFAULT_PREFIX = "hlb";
+  public static final String POOL_CONFIG_MAP = "heraldlb-config";
   public static final List<String> DEFAULT_JVM_ARGS =
       List.of("-XX:+UseSerialGC", "-Xmx160m", "-XX:+ExitOnOutOfMemoryError");
 
@@ -176,6 +177,27 @@ public final class Lab implements AutoCloseable {
       Seeds.node(api.client(), node);
       Seeds.speakerPod(api.client(), node);
     }
+  }
+
+  /** Creates or replaces the pool ConfigMap {@code heraldlb-system/heraldlb-config}. */
+  public io.fabric8.kubernetes.api.model.ConfigMap applyPoolConfigMap(Map<String, String> data) {
+    return api.client()
+        .configMaps()
+        .inNamespace(LabApi.HERALDLB_NAMESPACE)
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(POOL_CONFIG_MAP)
+                .withNamespace(LabApi.HERALDLB_NAMESPACE)
+                .endMetadata()
+                .withData(data)
+                .build())
+        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+  }
+
+  /** The pool ConfigMap with {@code pools.conf} only. */
+  public io.fabric8.kubernetes.api.model.ConfigMap applyPools(String hocon) {
+    return applyPoolConfigMap(Map.of("pools.conf", hocon));
   }
 
   /** Which API this lab runs on. */

@@ -146,19 +146,7 @@ class DeployOnRealApiIT {
   }
 
   private static void applyPool() {
-    kube.configMaps()
-        .inNamespace(LabApi.HERALDLB_NAMESPACE)
-        .resource(
-            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                .withNewMetadata()
-                .withName("heraldlb-config")
-                .endMetadata()
-                .withData(
-                    Map.of(
-                        "pools.conf",
-                        "pools { default { addresses = [\"192.168.1.240-192.168.1.250\"] } }"))
-                .build())
-        .create();
+    lab.applyPools("pools { default { addresses = [\"192.168.1.240-192.168.1.250\"] } }");
   }
 
   private static Service web() {

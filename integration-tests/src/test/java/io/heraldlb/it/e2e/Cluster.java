@@ -1,7 +1,6 @@
 package io.heraldlb.it.e2e;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -10,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.heraldlb.it.lab.Await;
 import io.heraldlb.it.lab.Lab;
-import io.heraldlb.it.lab.LabApi;
 import io.heraldlb.it.lab.Manifests;
 import io.heraldlb.it.lab.ServiceTable;
 import java.time.Duration;
@@ -25,7 +23,7 @@ import java.util.stream.Collectors;
 
 /** What the scenarios do to the lab's API, the way a user would with kubectl. */
 final class Cluster {
-  static final String CONFIG_MAP = "heraldlb-config";
+  static final String CONFIG_MAP = Lab.POOL_CONFIG_MAP;
   static final String POOL_ANNOTATION = "heraldlb.io/ip-allocated-from-pool";
   static final String SHARED_IP = "heraldlb.io/allow-shared-ip";
   static final String REQUESTED_IPS = "heraldlb.io/loadBalancerIPs";
@@ -35,10 +33,12 @@ final class Cluster {
   /** How often to ask the API while waiting: often enough, without loading the API server. */
   static final Duration POLL = Duration.ofMillis(50);
 
+  private final Lab lab;
   private final KubernetesClient kube;
   private final Manifests manifests;
 
   Cluster(Lab lab) {
+    this.lab = lab;
     this.kube = lab.kube();
     this.manifests = new Manifests(lab.api());
   }
@@ -68,18 +68,7 @@ final class Cluster {
   }
 
   private ConfigMap applyConfigData(Map<String, String> data) {
-    ConfigMap cm =
-        new ConfigMapBuilder()
-            .withNewMetadata()
-            .withName(CONFIG_MAP)
-            .withNamespace(LabApi.HERALDLB_NAMESPACE)
-            .endMetadata()
-            .withData(data)
-            .build();
-    return kube.configMaps()
-        .inNamespace(LabApi.HERALDLB_NAMESPACE)
-        .resource(cm)
-        .createOr(NonDeletingOperation::update);
+    return lab.applyPoolConfigMap(data);
   }
 
   /** A LoadBalancer Service selecting {@code app: NAME} with TCP ports, before extras are set. */

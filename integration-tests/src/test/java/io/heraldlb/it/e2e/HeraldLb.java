@@ -1,5 +1,6 @@
 package io.heraldlb.it.e2e;
 
+import io.heraldlb.it.lab.Await;
 import io.heraldlb.it.lab.Lab;
 import io.heraldlb.it.lab.LabProcess;
 import io.heraldlb.it.lab.SpeakerGroup;
@@ -43,6 +44,9 @@ final class HeraldLb {
   void restartSpeaker(int index) {
     speakers.set(index - 1, lab.restart(speakers.get(index - 1)));
     awaitSpeakerGroup();
+    // The nodes that held its addresses meanwhile answer until they hear its gratuitous ARP, 2 s
+    // at most (the speaker's HANDOVER_GRACE): after that, one node answers for each address.
+    Await.pause(Duration.ofMillis(2500));
   }
 
   Duration awaitSpeakerGroup() {

@@ -246,7 +246,7 @@ class SpeakerIT {
 
     speakers.restart(winner);
     speakers.awaitConverged(CONVERGE);
-    assertEquals(winner, speakers.awaitAnnounced(ip, Duration.ofSeconds(20)));
+    assertEquals(winner, speakers.awaitAnnouncedBy(winner, ip, Duration.ofSeconds(20)));
   }
 
   @Test
@@ -274,7 +274,7 @@ class SpeakerIT {
   void aRollingRestartOfEverySpeakerLeavesNoRequestUnanswered() {
     speakers.restart(winner); // stopped by the SIGTERM test
     speakers.awaitConverged(CONVERGE);
-    assertEquals(winner, speakers.awaitAnnounced(ip, Duration.ofSeconds(20)));
+    assertEquals(winner, speakers.awaitAnnouncedBy(winner, ip, Duration.ofSeconds(20)));
     LabClient.Capture capture = client.capture("rolling", "arp");
     // A request every 10 ms for a minute: longer than the roll-out below takes.
     LabProcess probe = speakers.startProbe(ip, 6000, Duration.ofMillis(10));
@@ -300,6 +300,6 @@ class SpeakerIT {
         lab.nodes().size(), rolledMillis, exchanges.size(), ip, unanswered);
     assertTrue(rolledMillis < 55_000, "the probe outlasts the roll-out: " + rolledMillis + " ms");
     assertEquals(0, unanswered);
-    assertEquals(winner, speakers.awaitAnnounced(ip, Duration.ofSeconds(20)));
+    assertEquals(winner, speakers.awaitAnnouncedBy(winner, ip, Duration.ofSeconds(20)));
   }
 }

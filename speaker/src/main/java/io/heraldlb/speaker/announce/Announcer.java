@@ -72,6 +72,7 @@ public final class Announcer {
   public List<Change> apply(
       Map<IpAddress, Assignment> wanted, Set<IpAddress> handOver, Duration grace) {
     List<Change> changes = new ArrayList<>();
+    boolean tableChanged = false;
     Instant now = clock.instant();
     for (Assignment before : List.copyOf(current.values())) {
       IpAddress ip = before.ip();
@@ -89,6 +90,8 @@ public final class Announcer {
       schedule.lose(ip);
       if (handingOver.remove(ip) == null) {
         changes.add(new Change.Lost(before));
+      } else {
+        tableChanged = true; // reported as lost when the handover began
       }
     }
     for (Assignment next : new TreeMap<>(wanted).values()) {
@@ -104,7 +107,7 @@ public final class Announcer {
         changes.add(new Change.Relabelled(before, next));
       }
     }
-    if (changes.stream().anyMatch(c -> !(c instanceof Change.Relabelled))) {
+    if (tableChanged || changes.stream().anyMatch(c -> !(c instanceof Change.Relabelled))) {
       publish();
     }
     return changes;

@@ -8,15 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heraldlb.config.IpAddress;
+import io.heraldlb.speaker.MutableClock;
 import io.heraldlb.speaker.packet.MacAddress;
 import io.heraldlb.speaker.responder.AnnouncedTable;
 import io.heraldlb.speaker.responder.Link;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -88,7 +85,7 @@ class InterfaceManagerTest {
   final Map<String, Set<IpAddress>> groups = new java.util.HashMap<>();
   Error failNextScan;
   Runnable raceOnOpen;
-  Instant now = Instant.parse("2026-12-01T00:00:00Z");
+  final MutableClock clock = new MutableClock();
 
   final InterfaceManager manager =
       new InterfaceManager(
@@ -113,22 +110,7 @@ class InterfaceManagerTest {
           },
           link -> (frame, length, from) -> {},
           () -> changes++,
-          new Clock() {
-            @Override
-            public ZoneId getZone() {
-              return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-              return this;
-            }
-
-            @Override
-            public Instant instant() {
-              return now;
-            }
-          },
+          clock,
           new GroupMembership() {
             @Override
             public void follow(String iface, Set<IpAddress> addresses) {
@@ -252,7 +234,7 @@ class InterfaceManagerTest {
     present.add(eth("eth0", "02:00:00:00:00:01"));
     manager.rescan();
     assertNull(manager.scanProblem(Duration.ofSeconds(5)));
-    now = now.plusSeconds(16);
+    clock.advance(Duration.ofSeconds(16));
     assertTrue(
         manager.scanProblem(Duration.ofSeconds(5)).contains("has not run"),
         manager.scanProblem(Duration.ofSeconds(5)));
