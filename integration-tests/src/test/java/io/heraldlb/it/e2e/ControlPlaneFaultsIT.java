@@ -203,7 +203,20 @@ class ControlPlaneFaultsIT {
     }
     cluster.create(Cluster.loadBalancer(NS, name, 80).build());
     String newIp = Cluster.ip(cluster.awaitIp(NS, name));
-    LabNode announcer = traffic.announcer(newIp);
+    // The speakers' watches come back on the client's reconnect backoff (fabric8's grows to 32 s
+    // over a long outage), and a just-restarted API server refuses them until its RBAC caches
+    // sync: the new address can wait that long for its announcer.
+    LabNode announcer =
+        Await.value(
+            "one node to answer ARP for " + newIp,
+            KUBE_RESYNC,
+            Duration.ofMillis(500),
+            () -> {
+              List<String> macs =
+                  lab.client().arpingBroadcast(newIp, 1, Duration.ofSeconds(1)).distinctMacs();
+              return macs.size() == 1 ? lab.nodeByMac(macs.get(0)) : Optional.empty();
+            });
+    assertEquals(announcer, traffic.announcer(newIp));
     try {
       // Through kube-proxy, to Pods the EndpointSlice controller lists: after an outage upstream's
       // informers back off for up to a minute (client-go's reflector backoff: 30 s with as much
