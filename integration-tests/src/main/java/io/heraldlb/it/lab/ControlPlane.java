@@ -366,7 +366,11 @@ public final class ControlPlane implements LabApi {
   /** etcd SIGKILLed and started again on the same data; returns once the API is ready again. */
   public void restartEtcd() {
     etcd = launcher.track(etcd.restart());
-    awaitHttp(etcd, "http://127.0.0.1:" + etcdPort + "/health", "\"health\":\"true\"", timeout());
+    awaitHttp(
+        etcd,
+        "http://127.0.0.1:" + etcdPort + "/health",
+        "\"health\":\"true\"",
+        Duration.ofSeconds(90));
     awaitReady();
   }
 
@@ -418,10 +422,6 @@ public final class ControlPlane implements LabApi {
       Thread.currentThread().interrupt();
       throw new LabException("interrupted talking to etcd", e);
     }
-  }
-
-  private static Duration timeout() {
-    return Duration.ofSeconds(90);
   }
 
   /** A client with {@code token}, trusting the lab's CA. */

@@ -16,7 +16,6 @@ import java.util.List;
 final class Pki {
   private static final String DAYS = "7";
 
-  final Path dir;
   final Path caCert;
   final Path caKey;
   final Path serverCert;
@@ -25,7 +24,6 @@ final class Pki {
   final Path serviceAccountPub;
 
   private Pki(Path dir) {
-    this.dir = dir;
     this.caCert = dir.resolve("ca.crt");
     this.caKey = dir.resolve("ca.key");
     this.serverCert = dir.resolve("apiserver.crt");
