@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -22,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * One allocator replica: informers (kept warm on standbys too), leader election on the Lease {@code
  * heraldlb-allocator}, and the {@link Controller} worker while this replica leads. Losing the Lease
  * ends the replica: its in-memory state is rebuilt from the API by the next one.
+ *
+ * <p>Handover is fenced on both sides. Every write starts only while the {@link FencedLock} says
+ * the last renewal is recent enough that no rival can hold the Lease yet. A replica that stops
+ * gives the Lease up only after its writes in flight have ended (or not at all, if they do not end:
+ * it then expires). A new leader loads existing assignments from a fresh LIST, not from its
+ * informer cache, which may not have seen the last writes of the replica before it.
  */
 final class Allocator implements AutoCloseable {
   static final String LEASE = "heraldlb-allocator";
@@ -32,16 +39,22 @@ final class Allocator implements AutoCloseable {
   private final Runnable onLostLease;
   final AllocatorMetrics metrics;
   private final WorkQueue<Object> queue = new WorkQueue<>(Clock.systemUTC());
-  private final WriteQueue writes = new WriteQueue(4);
+
+  /** How long a stopping replica waits for its writes in flight before giving up the Lease. */
+  static final Duration DRAIN = Duration.ofSeconds(5);
+
+  private final FencedLock lock;
+  private final WriteQueue writes;
   private final EventRecorder events;
   private final StatusWriter writer;
   private final Controller controller;
   private SharedIndexInformer<Service> services;
   private SharedIndexInformer<ConfigMap> configMaps;
+  private LeaderElector elector;
   private CompletableFuture<?> election;
   private Thread worker;
   private volatile boolean leading;
-  private volatile boolean closing;
+  private boolean stoppedWriting;
 
   /**
    * @param onLostLease what to do when this replica loses the Lease after having led (the program
@@ -52,6 +65,12 @@ final class Allocator implements AutoCloseable {
     this.settings = settings;
     this.onLostLease = onLostLease;
     this.metrics = new AllocatorMetrics(queue::depth);
+    this.lock =
+        new FencedLock(
+            new LeaseLock(settings.namespace(), LEASE, settings.identity()),
+            settings.renewDeadline(),
+            System::nanoTime);
+    this.writes = new WriteQueue(4, lock::holds);
     this.events = new EventRecorder(client, writes, "heraldlb-allocator", settings.identity());
     Controller[] self = new Controller[1];
     this.writer = new StatusWriter(client, writes, (key, ok) -> self[0].writeDone(key, ok));
@@ -99,22 +118,23 @@ final class Allocator implements AutoCloseable {
       }
     }
     log.info("caches synced: {} Service(s)", services.getStore().list().size());
-    election =
+    elector =
         client
             .leaderElector()
             .withConfig(
                 new LeaderElectionConfigBuilder()
                     .withName(LEASE)
-                    .withLock(new LeaseLock(settings.namespace(), LEASE, settings.identity()))
+                    .withLock(lock)
                     .withLeaseDuration(settings.leaseDuration())
                     .withRenewDeadline(settings.renewDeadline())
                     .withRetryPeriod(settings.retryPeriod())
-                    .withReleaseOnCancel(true)
+                    // Released by stopWriting, once nothing is in flight.
+                    .withReleaseOnCancel(false)
                     .withLeaderCallbacks(
                         new LeaderCallbacks(this::startLeading, this::stopLeading, this::newLeader))
                     .build())
-            .build()
-            .start();
+            .build();
+    election = elector.start();
   }
 
   private void startLeading() {
@@ -131,6 +151,7 @@ final class Allocator implements AutoCloseable {
       return;
     }
     leading = false;
+    lock.revoke();
     metrics.leader.set(0);
     worker.interrupt();
     log.error(
@@ -188,6 +209,11 @@ final class Allocator implements AutoCloseable {
     return controller.seeded();
   }
 
+  /** The writes this replica sends (tests hold one in flight). */
+  WriteQueue writes() {
+    return writes;
+  }
+
   private static <T extends HasMetadata> ResourceEventHandler<T> handler(Consumer<T> enqueue) {
     return new ResourceEventHandler<>() {
       @Override
@@ -219,30 +245,74 @@ final class Allocator implements AutoCloseable {
     }
 
     @Override
+    public List<Service> servicesFromApi() {
+      return client.services().inAnyNamespace().list().getItems();
+    }
+
+    @Override
     public ConfigMap configMap() {
       return configMaps.getStore().getByKey(settings.namespace() + "/" + settings.configMap());
     }
   }
 
-  /** Gives up the Lease (released at once, so a standby takes over) and stops writing. */
+  /**
+   * Stops leading: the worker first, then the writes in flight, and only then the Lease, released
+   * at once so that a standby takes over. The replica writes nothing any more.
+   */
   void resign() {
+    boolean wasLeading = leading;
+    stopWriting();
+    if (wasLeading) {
+      onLostLease.run();
+    }
+  }
+
+  private synchronized void stopWriting() {
+    if (stoppedWriting) {
+      return;
+    }
+    stoppedWriting = true;
+    leading = false; // the elector's stop callback, which cancelling calls, has nothing to do
+    metrics.leader.set(0);
+    if (worker != null) {
+      worker.interrupt();
+      try {
+        worker.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (election != null) {
-      election.cancel(true);
+      election.cancel(true); // no more renewals; the fence still covers writes in flight
+    }
+    boolean drained = writes.drain(DRAIN);
+    lock.revoke();
+    if (writes.fencedWrites() > 0) {
+      log.warn("{} write(s) not sent: the Lease had lapsed", writes.fencedWrites());
+    }
+    if (elector == null) {
+      return;
+    }
+    if (!drained) {
+      log.warn(
+          "a write is still in flight after {} s; the Lease {} is left to expire",
+          DRAIN.toSeconds(),
+          LEASE);
+      return;
+    }
+    try {
+      if (elector.release()) {
+        log.info("released the Lease {}", LEASE);
+      }
+    } catch (RuntimeException e) {
+      log.warn("releasing the Lease {} failed, it expires instead: {}", LEASE, e.toString());
     }
   }
 
   @Override
   public void close() {
-    closing = true;
-    leading = false;
-    if (worker != null) {
-      worker.interrupt();
-    }
-    if (election != null) {
-      election.cancel(true);
-    }
-    // Writes first, watches last: the informers must see nothing in flight when they stop.
-    writes.close();
+    stopWriting();
+    // Watches last: the informers must see nothing in flight when they stop.
     if (services != null) {
       services.close();
     }

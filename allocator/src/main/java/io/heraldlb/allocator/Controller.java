@@ -54,6 +54,12 @@ final class Controller implements Runnable {
 
     List<Service> services();
 
+    /**
+     * Every Service as the API server has it now (a LIST, not the cache): what the previous leader
+     * wrote last may not have reached the watch yet.
+     */
+    List<Service> servicesFromApi();
+
     ConfigMap configMap();
   }
 
@@ -149,9 +155,13 @@ final class Controller implements Runnable {
     }
   }
 
-  /** Oldest first, then by key: allocation order is deterministic. */
   private List<Service> sortedServices() {
-    List<Service> all = new ArrayList<>(cache.services());
+    return oldestFirst(cache.services());
+  }
+
+  /** Oldest first, then by key: allocation order is deterministic. */
+  private static List<Service> oldestFirst(List<Service> services) {
+    List<Service> all = new ArrayList<>(services);
     all.sort(
         Comparator.comparing((Service s) -> String.valueOf(s.getMetadata().getCreationTimestamp()))
             .thenComparing(ServiceFacts::key));
@@ -186,9 +196,24 @@ final class Controller implements Runnable {
     PoolConfig next = ((ParseResult.Valid) parsed).config();
     metrics.configStale.set(0);
     metrics.configLoaded.set(1);
-    if (next.equals(config)) {
-      return new Result.Done();
+    boolean changed = !next.equals(config);
+    if (changed) {
+      apply(cm, next);
     }
+    if (!seeded) {
+      try {
+        seed();
+      } catch (RuntimeException e) {
+        log.warn(
+            "listing Services to load existing assignments failed, retrying: {}", e.toString());
+        return new Result.RetryAfter(backoff.after(queue.failed(ConfigKey.INSTANCE)));
+      }
+      return new Result.ReprocessAll();
+    }
+    return changed ? new Result.ReprocessAll() : new Result.Done();
+  }
+
+  private void apply(ConfigMap cm, PoolConfig next) {
     next.notes().forEach(n -> log.warn("pool ConfigMap: {}", n));
     config = next;
     poolSizes = sizes(next);
@@ -199,17 +224,16 @@ final class Controller implements Runnable {
         cm,
         "ConfigLoaded",
         "Loaded " + next.pools().size() + " pool(s) from '" + next.source() + "': " + names);
-    if (!seeded) {
-      seed();
-    }
-    return new Result.ReprocessAll();
   }
 
-  /** Claims every IP already in a Service's status, before anything is allocated. */
+  /**
+   * Claims every IP already in a Service's status, before anything is allocated, as a fresh LIST
+   * shows them. Services the cache still shows older then reconcile to the same IPs.
+   */
   private void seed() {
     int claimed = 0;
     int kept = 0;
-    for (Service s : sortedServices()) {
+    for (Service s : oldestFirst(cache.servicesFromApi())) {
       if (!ServiceFacts.eligible(s, loadBalancerClass) || ServiceFacts.statusIps(s).isEmpty()) {
         continue;
       }

@@ -101,7 +101,8 @@ public final class Main {
                     shuttingDown = true;
                     lost.countDown();
                     try {
-                      main.join(5000); // let main close the allocator: that releases the Lease
+                      // Let main close the allocator: writes in flight end, then the Lease goes.
+                      main.join(Allocator.DRAIN.plusSeconds(5).toMillis());
                     } catch (InterruptedException e) {
                       Thread.currentThread().interrupt();
                     }

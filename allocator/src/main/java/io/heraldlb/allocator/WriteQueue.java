@@ -1,15 +1,18 @@
 package io.heraldlb.allocator;
 
+import java.time.Duration;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The threads that write to the API server, shared by statuses, annotations and Events, in that
  * order of priority: what a user waits for (the EXTERNAL-IP) goes out before what explains it.
- * Within a priority, first come first served.
+ * Within a priority, first come first served. Each write starts only while {@code mayWrite} says
+ * this replica still holds the Lease.
  */
 final class WriteQueue implements AutoCloseable {
   enum Priority {
@@ -19,9 +22,12 @@ final class WriteQueue implements AutoCloseable {
   }
 
   private final AtomicLong sequence = new AtomicLong();
+  private final AtomicLong fenced = new AtomicLong();
   private final ThreadPoolExecutor executor;
+  private final BooleanSupplier mayWrite;
 
-  WriteQueue(int threads) {
+  WriteQueue(int threads, BooleanSupplier mayWrite) {
+    this.mayWrite = mayWrite;
     executor =
         new ThreadPoolExecutor(
             threads,
@@ -39,10 +45,24 @@ final class WriteQueue implements AutoCloseable {
   /** Queues {@code task}; after {@link #close()} nothing is written any more. */
   void execute(Priority priority, Runnable task) {
     try {
-      executor.execute(new Task(priority, sequence.getAndIncrement(), task));
+      executor.execute(new Task(priority, sequence.getAndIncrement(), () -> fenced(task)));
     } catch (RejectedExecutionException e) {
       // Closing: whoever leads next rebuilds and writes what is still missing.
     }
+  }
+
+  /** Runs {@code task} unless leadership has lapsed: then whoever leads next writes it. */
+  private void fenced(Runnable task) {
+    if (mayWrite.getAsBoolean()) {
+      task.run();
+    } else {
+      fenced.incrementAndGet();
+    }
+  }
+
+  /** Writes dropped because this replica no longer held the Lease when their turn came. */
+  long fencedWrites() {
+    return fenced.get();
   }
 
   int pending() {
@@ -63,14 +83,26 @@ final class WriteQueue implements AutoCloseable {
     }
   }
 
-  /** Drops what is still queued and waits briefly for writes in flight. */
-  @Override
-  public void close() {
-    executor.shutdownNow();
+  /**
+   * Drops what is still queued and waits up to {@code wait} for writes in flight.
+   *
+   * @return whether no write is in flight any more
+   */
+  boolean drain(Duration wait) {
+    // Not shutdownNow: interrupting a write stops the wait for its answer, not the API server
+    // from applying it.
+    executor.getQueue().clear();
+    executor.shutdown();
     try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
+      return executor.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
+  }
+
+  @Override
+  public void close() {
+    drain(Duration.ofSeconds(5));
   }
 }
