@@ -10,6 +10,7 @@ import io.heraldlb.speaker.kube.KubeFacts;
 import io.heraldlb.speaker.kube.KubeInformers;
 import io.heraldlb.speaker.membership.Membership;
 import io.heraldlb.speaker.membership.MembershipSettings;
+import io.heraldlb.speaker.membership.Quorum;
 import io.heraldlb.speaker.membership.StartupGate;
 import io.heraldlb.speaker.metrics.SpeakerMetrics;
 import io.heraldlb.speaker.transport.InterfaceManager;
@@ -133,7 +134,7 @@ final class Speaker {
         new SpeakerLoop(
             settings.nodeName(),
             informers,
-            this::announcingMembers,
+            this::group,
             interfaces,
             this::wantPoolInterfaces,
             announcer,
@@ -164,17 +165,23 @@ final class Speaker {
   }
 
   /**
-   * The live speakers the election may use; none (announce nothing, drop nothing) while the
-   * start-up gate is closed.
+   * The live speakers the election may use (none, so announce nothing and drop nothing, while the
+   * start-up gate is closed), judged against the speakers Kubernetes lists.
    */
-  private Set<String> announcingMembers() {
+  private SpeakerLoop.Group group() {
     Set<String> members = membership.members();
     StartupGate g = gate;
     if (g == null) {
-      return Set.of();
+      return SpeakerLoop.Group.NOT_JOINED;
     }
-    Set<String> speakers = informers.synced() ? informers.speakerNodes() : null;
-    return g.open(members, speakers) ? members : Set.of();
+    Set<String> listed = informers.synced() ? informers.speakerNodes() : null;
+    if (!g.open(members, listed)) {
+      return SpeakerLoop.Group.NOT_JOINED;
+    }
+    if (listed == null) {
+      return SpeakerLoop.Group.unjudged(members); // the gate opened on a view of several
+    }
+    return new SpeakerLoop.Group(members, listed, Quorum.of(members, listed, settings.nodeName()));
   }
 
   private MembershipSettings membershipSettings() {
@@ -267,6 +274,10 @@ final class Speaker {
     }
     if (gate == null || !gate.isOpen()) {
       return "waiting for the speaker group to hold every speaker";
+    }
+    String minority = loop.minorityProblem();
+    if (minority != null) {
+      return minority;
     }
     String capture = interfaces.readinessProblem();
     return capture != null ? capture : healthProblem();

@@ -11,6 +11,7 @@ import io.heraldlb.speaker.kube.ClusterSource;
 import io.heraldlb.speaker.kube.ConfigTracker;
 import io.heraldlb.speaker.kube.IpPlan;
 import io.heraldlb.speaker.kube.Planner;
+import io.heraldlb.speaker.membership.Quorum;
 import io.heraldlb.speaker.metrics.SpeakerMetrics;
 import io.heraldlb.speaker.responder.Conflict;
 import io.heraldlb.speaker.transport.Transport;
@@ -51,7 +52,7 @@ final class SpeakerLoop {
 
   private final String node;
   private final ClusterSource source;
-  private final Supplier<Set<String>> members;
+  private final Supplier<Group> group;
   private final Transport transport;
   private final Consumer<Set<String>> wantPoolInterfaces;
   private final Announcer announcer;
@@ -63,12 +64,13 @@ final class SpeakerLoop {
   private final Map<String, Instant> conflictDue = new HashMap<>();
   private Map<IpAddress, IpPlan> plans = Map.of();
   private boolean planned;
+  private volatile Group lastGroup = Group.NOT_JOINED;
   private volatile boolean stopping;
 
   SpeakerLoop(
       String node,
       ClusterSource source,
-      Supplier<Set<String>> members,
+      Supplier<Group> group,
       Transport transport,
       Consumer<Set<String>> wantPoolInterfaces,
       Announcer announcer,
@@ -77,7 +79,7 @@ final class SpeakerLoop {
       Clock clock) {
     this.node = node;
     this.source = source;
-    this.members = members;
+    this.group = group;
     this.transport = transport;
     this.wantPoolInterfaces = wantPoolInterfaces;
     this.announcer = announcer;
@@ -96,17 +98,62 @@ final class SpeakerLoop {
       PoolConfig pools = config.update(source.configMapData());
       metrics.configStale(config.stale());
       wantPoolInterfaces.accept(poolInterfaces(pools));
-      Set<String> live = members.get();
+      Group now = group.get();
+      Set<String> live = now.members();
       metrics.members(live.size());
       if (live.isEmpty()) {
         return; // not joined yet: an empty group would make us drop everything we announce
       }
+      standing(now);
       ClusterSnapshot snapshot = source.snapshot(live, pools);
       plans = Planner.plan(snapshot);
-      apply(live);
+      if (now.quorum().mayAnnounce()) {
+        apply(live);
+      } else {
+        // The majority elects over its own view and has taken these addresses: answer each until
+        // its new announcer is heard (or the grace passes), and win none.
+        List<Change> changes =
+            announcer.apply(Map.of(), announcer.current().keySet(), HANDOVER_GRACE);
+        reporter.changes(changes, plans, live, planned);
+      }
     } catch (RuntimeException e) {
       log.error("recompute failed; the previous announcements stay", e);
     }
+  }
+
+  /** Logs (once per change) where this speaker's view stands against the listed speakers. */
+  private void standing(Group now) {
+    Quorum q = now.quorum();
+    metrics.quorum(q.mayAnnounce());
+    Group before = lastGroup;
+    lastGroup = now;
+    if (q == before.quorum()) {
+      return;
+    }
+    if (q == Quorum.MINORITY) {
+      log.warn(
+          "the speaker group {} holds fewer than half of the speakers Kubernetes lists {}: handing"
+              + " over every address and winning none until the group heals",
+          new TreeSet<>(now.members()),
+          new TreeSet<>(now.listed()));
+    } else {
+      log.info(
+          "the speaker group {} holds {} of the listed speakers {}: announcing",
+          new TreeSet<>(now.members()),
+          q == Quorum.HALF ? "half" : "a majority",
+          new TreeSet<>(now.listed()));
+    }
+  }
+
+  /** {@code null}, or why this speaker answers for nothing: its group is a minority. */
+  String minorityProblem() {
+    Group g = lastGroup;
+    return g.quorum().mayAnnounce()
+        ? null
+        : "the speaker group "
+            + new TreeSet<>(g.members())
+            + " holds fewer than half of the listed speakers "
+            + new TreeSet<>(g.listed());
   }
 
   private void apply(Set<String> live) {
@@ -203,6 +250,19 @@ final class SpeakerLoop {
             c.interfaceName(),
             plan == null ? List.of() : plan.services());
       }
+    }
+  }
+
+  /**
+   * The live speakers the election may use (empty: not joined yet, announce nothing and drop
+   * nothing), the speakers Kubernetes lists, and where the first stands against the second.
+   */
+  record Group(Set<String> members, Set<String> listed, Quorum quorum) {
+    static final Group NOT_JOINED = new Group(Set.of(), Set.of(), Quorum.MAJORITY);
+
+    /** A view with no listing to judge it by: it counts as it is. */
+    static Group unjudged(Set<String> members) {
+      return new Group(members, members, Quorum.MAJORITY);
     }
   }
 

@@ -12,6 +12,7 @@ import io.heraldlb.speaker.kube.ClusterSnapshot;
 import io.heraldlb.speaker.kube.ClusterSource;
 import io.heraldlb.speaker.kube.EventSink;
 import io.heraldlb.speaker.kube.ServiceInfo;
+import io.heraldlb.speaker.membership.Quorum;
 import io.heraldlb.speaker.metrics.SpeakerMetrics;
 import io.heraldlb.speaker.packet.MacAddress;
 import io.heraldlb.speaker.responder.Conflict;
@@ -37,6 +38,10 @@ class SpeakerLoopTest {
   final Announcer announcer =
       new Announcer(transport, clock, Duration.ofSeconds(30), (n, ndp) -> {});
   final Set<String> members = new TreeSet<>();
+
+  /** The speakers Kubernetes lists; empty: judge the view as it is. */
+  final Set<String> listed = new TreeSet<>();
+
   final List<ServiceInfo> services = new ArrayList<>();
   final ClusterSource source =
       new ClusterSource() {
@@ -61,7 +66,11 @@ class SpeakerLoopTest {
     return new SpeakerLoop(
         node,
         source,
-        () -> Set.copyOf(members),
+        () ->
+            listed.isEmpty()
+                ? SpeakerLoop.Group.unjudged(Set.copyOf(members))
+                : new SpeakerLoop.Group(
+                    Set.copyOf(members), Set.copyOf(listed), Quorum.of(members, listed, node)),
         transport,
         names -> {},
         announcer,
@@ -237,6 +246,64 @@ class SpeakerLoopTest {
     clock.advance(SpeakerLoop.HANDOVER_GRACE);
     loop.tick();
     assertEquals(Set.of(), announcer.table().all());
+  }
+
+  @Test
+  void aSpeakerCutOffFromTheMajorityHandsItsAddressesOverAndWinsNoneOfTheirs() {
+    SpeakerLoop loop = loopFor("a");
+    listed.addAll(Set.of("a", "b", "c"));
+    IpAddress mine = addressWonBy("a");
+    IpAddress theirs = addressWonBy("b");
+    services.add(new ServiceInfo("default", "web", "u", List.of(mine), TrafficPolicy.CLUSTER));
+    services.add(new ServiceInfo("default", "db", "u", List.of(theirs), TrafficPolicy.CLUSTER));
+    members.addAll(Set.of("a", "b"));
+    loop.recompute();
+    assertEquals(Set.of(mine), announcer.table().all());
+    assertEquals(null, loop.minorityProblem());
+
+    members.remove("b"); // its membership traffic is cut: a sees itself alone of three
+    loop.recompute();
+    assertEquals(
+        Set.of(mine), announcer.table().all(), "answered until its new announcer is heard");
+    assertTrue(loop.minorityProblem().contains("fewer than half"), loop.minorityProblem());
+    loop.claimSeen(new Conflict(mine, STRANGER, "eth0")); // the majority's gratuitous ARP
+    loop.tick();
+    assertEquals(Set.of(), announcer.table().all(), "handed over; b's address never won");
+    assertEquals(List.of(), events.stream().filter(e -> e.startsWith("IPConflict")).toList());
+
+    members.add("b"); // healed
+    loop.recompute();
+    assertEquals(Set.of(mine), announcer.table().all());
+    assertEquals(null, loop.minorityProblem());
+  }
+
+  @Test
+  void aMinorityThatHearsNoSuccessorStopsAnsweringAfterTheGrace() {
+    SpeakerLoop loop = loopFor("a");
+    listed.addAll(Set.of("a", "b", "c"));
+    members.addAll(Set.of("a", "b", "c"));
+    services.add(
+        new ServiceInfo("default", "web", "u", List.of(addressWonBy("a")), TrafficPolicy.CLUSTER));
+    loop.recompute();
+    members.retainAll(Set.of("a"));
+    loop.recompute();
+    clock.advance(SpeakerLoop.HANDOVER_GRACE);
+    loop.tick();
+    assertEquals(Set.of(), announcer.table().all());
+  }
+
+  @Test
+  void theSurvivorOfTwoTakesOverSinceHalfStaysAvailable() {
+    String winner = winnerOfTwo();
+    String other = winner.equals("a") ? "b" : "a";
+    SpeakerLoop loop = loopFor(other);
+    listed.addAll(Set.of("a", "b"));
+    members.addAll(Set.of("a", "b"));
+    services.add(new ServiceInfo("default", "web", "u", List.of(VIP), TrafficPolicy.CLUSTER));
+    loop.recompute();
+    members.remove(winner);
+    loop.recompute();
+    assertEquals(Set.of(VIP), announcer.table().all());
   }
 
   @Test

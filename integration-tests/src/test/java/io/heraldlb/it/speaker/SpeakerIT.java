@@ -28,8 +28,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Three speakers as real JVMs in node namespaces, one LAN client, Services whose status already
  * holds their address (what the allocator writes). Everything is checked with the tools a user has:
- * arping, ip neigh, curl, tcpdump. The tests share one lab and run in order; the last two take the
- * announcing speaker down.
+ * arping, ip neigh, curl, tcpdump. The tests share one lab and run in order; the later ones take
+ * the announcing speaker down, restart every speaker, and cut one node off from the speaker group.
  */
 @LabTest(nodes = 3)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -301,5 +301,62 @@ class SpeakerIT {
     assertTrue(rolledMillis < 55_000, "the probe outlasts the roll-out: " + rolledMillis + " ms");
     assertEquals(0, unanswered);
     assertEquals(winner, speakers.awaitAnnouncedBy(winner, ip, Duration.ofSeconds(20)));
+  }
+
+  @Test
+  @Order(8)
+  void aNodeCutOffFromTheSpeakerGroupFallsSilentAndTheMajorityAloneAnswers() {
+    LabNode successor = SpeakerLab.expectedWinner(ip, speakers.others(winner));
+    assertEquals(winner, speakers.awaitAnnouncedBy(winner, ip, Duration.ofSeconds(20)));
+    long start = System.nanoTime();
+    cutMembership(winner);
+    try {
+      // Its LAN still works: only the group cannot hear it, nor it the group.
+      speakers.speaker(winner).awaitLog("holds fewer than half of the speakers", CONVERGE);
+      assertEquals(successor, speakers.awaitAnnouncedBy(successor, ip, CONVERGE));
+      long alone = (System.nanoTime() - start) / 1_000_000;
+
+      LabClient.Capture capture = client.capture("partition", "arp");
+      LabClient.Arping arping = client.arpingBroadcast(ip, 20, Duration.ofSeconds(5));
+      SpeakerLab.stopCapture(capture);
+      List<String> claimants = ArpWire.parse(capture.read("arp")).claimants(ip);
+      System.out.printf(
+          "%s cut off from the speaker group: %s alone answered for %s %d ms later; then %d"
+              + " requests, claimed on the wire by %s%n",
+          winner.name(), successor.name(), ip, alone, arping.macs().size(), claimants);
+      assertEquals(List.of(successor.mac()), arping.distinctMacs());
+      assertEquals(20, arping.macs().size(), "one reply per request");
+      assertEquals(List.of(successor.mac()), claimants);
+      assertTrue(speakers.speaker(winner).isAlive());
+    } finally {
+      healMembership(winner);
+    }
+    assertEquals(winner, speakers.awaitAnnouncedBy(winner, ip, CONVERGE), "healed, it wins again");
+  }
+
+  /** Drops the node's speaker-group traffic (TCP 7946 and the failure detector's 8046). */
+  private static void cutMembership(LabNode node) {
+    nft(node, "add table inet heraldlb-cut");
+    for (String hook : List.of("input", "output")) {
+      nft(
+          node,
+          "add chain inet heraldlb-cut "
+              + hook
+              + " { type filter hook "
+              + hook
+              + " priority -10 ; }");
+      nft(node, "add rule inet heraldlb-cut " + hook + " tcp dport { 7946, 8046 } drop");
+      nft(node, "add rule inet heraldlb-cut " + hook + " tcp sport { 7946, 8046 } drop");
+    }
+  }
+
+  private static void healMembership(LabNode node) {
+    nft(node, "delete table inet heraldlb-cut");
+  }
+
+  private static void nft(LabNode node, String command) {
+    List<String> argv = new ArrayList<>(List.of(node.exec("nft")));
+    argv.addAll(List.of(command.split(" ")));
+    io.heraldlb.it.lab.Cmd.run(argv, Duration.ofSeconds(10)).orThrow();
   }
 }

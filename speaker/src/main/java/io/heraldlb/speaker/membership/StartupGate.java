@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * The gate opens once the view holds another speaker (its members already count this one as a
  * candidate and stop answering for what it wins: holding back would leave those addresses dark), or
  * every node that runs a speaker pod, or after {@code maxWait} (a pod of a dead node must not keep
- * the addresses dark for long), and then stays open: it only governs start-up, never failover.
+ * the addresses dark for long) if the speaker pods are known, and then stays open: it only governs
+ * start-up, never failover. Whether an open speaker may announce is then its {@link Quorum}'s call.
  *
  * <p>Not thread-safe: the recompute loop is its only caller.
  */
@@ -26,6 +27,7 @@ public final class StartupGate {
   private final Instant deadline;
   private final Duration maxWait;
   private volatile boolean open;
+  private boolean warnedUnknown;
 
   /**
    * @param maxWait how long to wait for the group to hold every speaker; zero: never wait
@@ -54,13 +56,25 @@ public final class StartupGate {
       open = true;
       log.info("the speaker group holds every speaker {}: announcing", new TreeSet<>(members));
     } else if (!clock.instant().isBefore(deadline)) {
+      if (speakerNodes == null) {
+        // A group of one that cannot tell how many speakers exist (the pod list is not readable)
+        // would answer for every address while the others do too.
+        if (!warnedUnknown) {
+          warnedUnknown = true;
+          log.warn(
+              "alone in the speaker group after {} ms and the speaker pods are unknown: not"
+                  + " announcing until the pod list is read or another speaker joins",
+              maxWait.toMillis());
+        }
+        return false;
+      }
       open = true;
-      Set<String> missing = new TreeSet<>(speakerNodes == null ? Set.of() : speakerNodes);
+      Set<String> missing = new TreeSet<>(speakerNodes);
       missing.removeAll(members);
       log.warn(
           "announcing although the speaker group {} still lacks {} after {} ms",
           new TreeSet<>(members),
-          speakerNodes == null ? "(speaker pods unknown)" : missing,
+          missing,
           maxWait.toMillis());
     }
     return open;
@@ -71,8 +85,8 @@ public final class StartupGate {
     return open;
   }
 
-  /** True when the gate is still closed but its wait is over: the next call opens it. */
+  /** True when the gate is still closed but its wait is over: the next call may open it. */
   public boolean due() {
-    return !open && !clock.instant().isBefore(deadline);
+    return !open && !warnedUnknown && !clock.instant().isBefore(deadline);
   }
 }

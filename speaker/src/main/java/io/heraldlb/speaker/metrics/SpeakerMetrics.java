@@ -26,6 +26,7 @@ public final class SpeakerMetrics {
   private final Gauge announced;
   private final Gauge unannounced;
   private final Gauge members;
+  private final Gauge quorum;
   private final Gauge configStale;
 
   private final PrometheusRegistry registry;
@@ -85,6 +86,14 @@ public final class SpeakerMetrics {
             .name("heraldlb_group_members")
             .help("Live speakers in the group")
             .register(registry);
+    quorum =
+        Gauge.builder()
+            .name("heraldlb_group_quorum")
+            .help(
+                "1 while the group holds at least half of the listed speakers; 0 in a minority,"
+                    + " which announces nothing")
+            .register(registry);
+    quorum.set(1);
     configStale =
         Gauge.builder()
             .name("heraldlb_config_stale")
@@ -187,6 +196,10 @@ public final class SpeakerMetrics {
 
   public void members(int count) {
     members.set(count);
+  }
+
+  public void quorum(boolean held) {
+    quorum.set(held ? 1 : 0);
   }
 
   public void configStale(boolean stale) {

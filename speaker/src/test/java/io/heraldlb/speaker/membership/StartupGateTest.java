@@ -50,6 +50,17 @@ class StartupGateTest {
   }
 
   @Test
+  void staysClosedAfterTheWaitWhileSpeakerPodsAreUnknownUnlessAPeerJoins() {
+    // With the pod informer failing, every speaker alone in a group of its own would otherwise
+    // open at its deadline and answer for everything.
+    clock.advance(Duration.ofSeconds(11));
+    assertFalse(gate.open(Set.of("node1"), null));
+    assertFalse(gate.due(), "no wake-ups while nothing can change the answer but a signal");
+    assertFalse(gate.open(Set.of("node1"), null));
+    assertTrue(gate.open(Set.of("node1"), all), "once the pods are read");
+  }
+
+  @Test
   void aZeroWaitNeverHoldsBack() {
     StartupGate off = new StartupGate(clock, Duration.ZERO);
     assertTrue(off.isOpen());
