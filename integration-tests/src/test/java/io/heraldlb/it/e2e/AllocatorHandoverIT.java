@@ -105,6 +105,45 @@ class AllocatorHandoverIT {
     }
   }
 
+  @Test
+  void stoppingAndKillingLeadersInTheMiddleOfABurstOfCreatesNeverDuplicatesOrChangesAnIp() {
+    cluster.createNamespace("burst");
+    try (IpWatch watch = new IpWatch(cluster.kube(), "burst")) {
+      Churn churn = new Churn(cluster, "burst");
+      LabProcess a = startReplica("a", 7472);
+      a.awaitLog("a leads", Cluster.TIMEOUT);
+      LabProcess b = startReplica("b", 7482);
+      b.awaitLog("the allocator leader is a", Cluster.TIMEOUT);
+
+      // SIGTERM: a drains its writes in flight, then releases the Lease, and b takes over at once.
+      duringABurst(churn, () -> lab.terminateWatcher(a));
+      b.awaitLog("b leads", Cluster.TIMEOUT);
+      LabProcess restarted = lab.restart(a);
+      restarted.awaitLog("the allocator leader is b", Cluster.TIMEOUT);
+      // SIGKILL: writes b had queued are lost, and a seeds from what the API holds.
+      duringABurst(churn, () -> lab.killWatcher(b));
+      restarted.awaitLog("a leads", Cluster.TIMEOUT);
+      settle(churn);
+
+      assertInvariants(watch, churn);
+      lab.terminateWatcher(restarted);
+    }
+  }
+
+  /** Creates (and deletes) Services without a pause, and stops a leader 300 ms into it. */
+  private static void duringABurst(Churn churn, Runnable stopLeader) {
+    Thread burst = new Thread(() -> churn.steps(45), "burst");
+    burst.start();
+    try {
+      Thread.sleep(300);
+      stopLeader.run();
+      burst.join(Cluster.TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static LabProcess startReplica(String identity, int httpPort) {
     return lab.startAllocator(
         "allocator-" + identity,
