@@ -14,7 +14,8 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
-target="integration-tests/target"
+# shellcheck source=lib.sh
+. "$repo/integration-tests/lib.sh"
 
 die() { echo "bench.sh: $*" >&2; exit 1; }
 usage() {
@@ -40,9 +41,8 @@ case "$command" in
   speaker)
     [ "$(id -u)" = 0 ] || die "the lab needs root (network namespaces, raw sockets): sudo $0 speaker $*"
     [ "${BENCH_SKIP_BUILD:-}" = 1 ] || build
-    with_lab_lock java -cp "$target/classes:$(cat "$target/lab.classpath")" \
-      -Dheraldlb.repo="$repo" -Dlogback.configurationFile="$repo/$target/classes/lab-logback.xml" \
-      io.heraldlb.it.bench.SpeakerBenchmark "$@"
+    heraldlb_lab_java
+    with_lab_lock "${lab_java[@]}" io.heraldlb.it.bench.SpeakerBenchmark "$@"
     ;;
   allocator)
     # The benchmarks live in the allocator's test classes; JMH forks JVMs with the same class path.

@@ -15,8 +15,9 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
-target="integration-tests/target"
-packages=(iproute2 iputils-arping tcpdump curl libpcap0.8 nftables openssl)
+# shellcheck source=lib.sh
+. "$repo/integration-tests/lib.sh"
+target="$heraldlb_target"
 
 die() { echo "lab.sh: $*" >&2; exit 1; }
 
@@ -24,17 +25,7 @@ die() { echo "lab.sh: $*" >&2; exit 1; }
 command -v java >/dev/null || die "no java on PATH: install a JDK 17 or newer"
 
 install_missing_packages() {
-  local missing=()
-  for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  if [ "${#missing[@]}" -gt 0 ]; then
-    command -v apt-get >/dev/null || die "missing packages ${missing[*]} and no apt-get to install them"
-    echo "lab.sh: installing the lab's tools: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+  heraldlb_install_packages || die "cannot install the lab's tools"
 }
 
 # Build when a jar or the lab's classes are missing, or sources are newer than them.
@@ -72,8 +63,8 @@ build_kube_if_real() {
 }
 
 lab_main() {
-  exec java -cp "$target/classes:$(cat "$target/lab.classpath")" \
-    -Dheraldlb.repo="$repo" -Dlogback.configurationFile="$repo/$target/classes/lab-logback.xml" io.heraldlb.it.lab.LabMain "$@"
+  heraldlb_lab_java
+  exec "${lab_java[@]}" io.heraldlb.it.lab.LabMain "$@"
 }
 
 command="${1:-}"
@@ -92,8 +83,8 @@ case "$command" in
     log="$target/lab-logs/up-$(date +%Y%m%d-%H%M%S).log"
     # The lab lives as long as its JVM (the API server is in it): run that in the background and
     # come back when it says the lab is ready.
-    setsid nohup java -cp "$target/classes:$(cat "$target/lab.classpath")" -Dheraldlb.repo="$repo" -Dlogback.configurationFile="$repo/$target/classes/lab-logback.xml" \
-      io.heraldlb.it.lab.LabMain "$@" >"$log" 2>&1 &
+    heraldlb_lab_java
+    setsid nohup "${lab_java[@]}" io.heraldlb.it.lab.LabMain "$@" >"$log" 2>&1 &
     pid=$!
     echo "lab.sh: starting the lab (pid $pid, output in $log)"
     while ! grep -q '^lab ready' "$log" 2>/dev/null; do

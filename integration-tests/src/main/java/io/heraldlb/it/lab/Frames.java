@@ -57,18 +57,6 @@ public final class Frames {
     return ipv6Frame(groupMac, srcMac, ip(srcIp), group, icmp.array());
   }
 
-  /**
-   * A Neighbor Advertisement claiming {@code target} is at {@code srcMac}, to all nodes
-   * (unsolicited, override set) — what an IP conflict or a spoofer looks like.
-   */
-  public static byte[] neighborAdvertisement(String srcMac, String srcIp, String target) {
-    ByteBuffer icmp = ByteBuffer.allocate(32);
-    icmp.put((byte) 136).put((byte) 0).putShort((short) 0).putInt(0x20000000).put(ip(target));
-    icmp.put((byte) 2).put((byte) 1).put(mac(srcMac));
-    return ipv6Frame("33:33:00:00:00:01", srcMac, ip(srcIp), ip("ff02::1"), icmp.array());
-  }
-
-  /** The first {@code length} bytes of a frame. */
   /** {@code frame} with an 802.1Q tag for {@code vlan} (priority 0) after the MAC addresses. */
   public static byte[] tagged(byte[] frame, int vlan) {
     ByteBuffer b = ByteBuffer.allocate(frame.length + 4);
@@ -76,6 +64,7 @@ public final class Frames {
     return b.put(frame, 12, frame.length - 12).array();
   }
 
+  /** The first {@code length} bytes of a frame. */
   public static byte[] truncate(byte[] frame, int length) {
     return Arrays.copyOf(frame, Math.min(length, frame.length));
   }

@@ -45,13 +45,6 @@ public final class KubeProxy {
     }
   }
 
-  public void removeServiceIp(String ip) {
-    serviceIps.remove(ip);
-    for (LabNode node : nodes) {
-      Cmd.run(List.of(node.exec(addressCommand("del", ip))), Cmd.DEFAULT_TIMEOUT);
-    }
-  }
-
   public Set<String> serviceIps() {
     return Set.copyOf(serviceIps);
   }

@@ -313,10 +313,6 @@ public final class Lab implements AutoCloseable {
     return launcher.logDir();
   }
 
-  public String lanNetns() {
-    return network.lanNs;
-  }
-
   /** The root namespace's interface into the LAN. */
   public String rootLink() {
     return network.rootLink;

@@ -7,11 +7,27 @@ import java.util.List;
 
 /** What a lab needs from the machine: root, {@code ip netns}, and the client's tools. */
 public final class LabPreconditions {
-  static final String PACKAGES = "iproute2 iputils-arping tcpdump curl libpcap0.8 nftables openssl";
+  static final String PACKAGES = packages();
   private static final List<String> TOOLS =
       List.of("ip", "arping", "curl", "tcpdump", "nft", "openssl");
 
   private LabPreconditions() {}
+
+  /** The Debian packages of lab-packages.txt (the list .ci/run and lab.sh install), one line. */
+  private static String packages() {
+    try (var in = LabPreconditions.class.getResourceAsStream("/lab-packages.txt")) {
+      if (in == null) {
+        throw new IllegalStateException("lab-packages.txt is not on the class path");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+          .lines()
+          .map(String::strip)
+          .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+          .collect(java.util.stream.Collectors.joining(" "));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   /** Everything missing, as sentences; empty when a lab can be built. */
   public static List<String> missing() {

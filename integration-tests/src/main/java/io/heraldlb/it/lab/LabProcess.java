@@ -95,11 +95,6 @@ public final class LabProcess {
     return signal("STOP");
   }
 
-  /** SIGCONT after {@link #freeze()}. */
-  public Instant thaw() {
-    return signal("CONT");
-  }
-
   public Instant signal(String name) {
     Instant now = Instant.now();
     Cmd.check("kill", "-s", name, Long.toString(pid()));
