@@ -1,4 +1,4 @@
-package io.heraldlb.speaker.membership;
+package io.heraldlb.speaker.election;
 
 import java.util.Set;
 import java.util.TreeSet;

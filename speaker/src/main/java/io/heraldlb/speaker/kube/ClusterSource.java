@@ -1,6 +1,7 @@
 package io.heraldlb.speaker.kube;
 
 import io.heraldlb.config.PoolConfig;
+import io.heraldlb.speaker.plan.ClusterSnapshot;
 import java.util.Map;
 import java.util.Set;
 

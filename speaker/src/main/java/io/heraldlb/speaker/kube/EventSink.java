@@ -1,5 +1,7 @@
 package io.heraldlb.speaker.kube;
 
+import io.heraldlb.speaker.plan.ServiceInfo;
+
 /** Events on Services. Implementations return at once: Events never delay announcing. */
 public interface EventSink {
   String ANNOUNCED = "AnnouncedFromNode";

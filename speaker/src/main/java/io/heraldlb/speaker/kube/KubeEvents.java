@@ -3,6 +3,7 @@ package io.heraldlb.speaker.kube;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.heraldlb.speaker.plan.ServiceInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.heraldlb.config.IpAddress;
 import io.heraldlb.speaker.election.NodeFacts;
 import io.heraldlb.speaker.election.TrafficPolicy;
+import io.heraldlb.speaker.plan.ServiceInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

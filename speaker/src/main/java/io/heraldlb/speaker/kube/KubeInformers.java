@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.heraldlb.config.IpAddress;
 import io.heraldlb.config.PoolConfig;
 import io.heraldlb.speaker.election.NodeFacts;
+import io.heraldlb.speaker.plan.ClusterSnapshot;
+import io.heraldlb.speaker.plan.ServiceInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * candidate and stop answering for what it wins: holding back would leave those addresses dark), or
  * every node that runs a speaker pod, or after {@code maxWait} (a pod of a dead node must not keep
  * the addresses dark for long) if the speaker pods are known, and then stays open: it only governs
- * start-up, never failover. Whether an open speaker may announce is then its {@link Quorum}'s call.
+ * start-up, never failover. Whether an open speaker may announce is then its {@link
+ * io.heraldlb.speaker.election.Quorum}'s call.
  *
  * <p>Not thread-safe: the recompute loop is its only caller.
  */

@@ -1,4 +1,4 @@
-package io.heraldlb.speaker.kube;
+package io.heraldlb.speaker.plan;
 
 import io.heraldlb.config.PoolConfig;
 import io.heraldlb.speaker.election.NodeFacts;

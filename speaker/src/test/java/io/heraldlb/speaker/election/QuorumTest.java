@@ -1,4 +1,4 @@
-package io.heraldlb.speaker.membership;
+package io.heraldlb.speaker.election;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

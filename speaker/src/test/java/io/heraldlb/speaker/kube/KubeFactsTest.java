@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.heraldlb.config.IpAddress;
 import io.heraldlb.speaker.election.TrafficPolicy;
+import io.heraldlb.speaker.plan.ServiceInfo;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.heraldlb.speaker.kube;
+package io.heraldlb.speaker.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
