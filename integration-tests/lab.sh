@@ -39,8 +39,8 @@ build_if_needed() {
       stale="sources changed since $out was built"
     fi
   }
-  stale_if allocator/target/heraldlb-allocator.jar pom.xml config/pom.xml config/src allocator/pom.xml allocator/src
-  stale_if speaker/target/heraldlb-speaker.jar pom.xml config/pom.xml config/src speaker/pom.xml speaker/src
+  stale_if allocator/target/heraldlb-allocator.jar pom.xml config/pom.xml config/src runtime/pom.xml runtime/src allocator/pom.xml allocator/src
+  stale_if speaker/target/heraldlb-speaker.jar pom.xml config/pom.xml config/src runtime/pom.xml runtime/src speaker/pom.xml speaker/src
   stale_if "$target/classes/io/heraldlb/it/lab/LabMain.class" integration-tests/pom.xml integration-tests/src
   [ -e "$target/lab.classpath" ] || stale="$target/lab.classpath is missing"
   if [ -n "$stale" ]; then

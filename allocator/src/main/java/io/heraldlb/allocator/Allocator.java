@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLo
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.heraldlb.allocator.ipam.ServiceKey;
+import io.heraldlb.kube.EventWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +46,7 @@ final class Allocator implements AutoCloseable {
 
   private final FencedLock lock;
   private final WriteQueue writes;
-  private final EventRecorder events;
+  private final EventWriter events;
   private final StatusWriter writer;
   private final Controller controller;
   private SharedIndexInformer<Service> services;
@@ -71,7 +72,14 @@ final class Allocator implements AutoCloseable {
             settings.renewDeadline(),
             System::nanoTime);
     this.writes = new WriteQueue(4, lock::holds);
-    this.events = new EventRecorder(client, writes, "heraldlb-allocator", settings.identity());
+    this.events =
+        new EventWriter(
+            client,
+            task -> writes.execute(WriteQueue.Priority.EVENT, task),
+            Clock.systemUTC(),
+            "allocator",
+            settings.identity(),
+            null);
     Controller[] self = new Controller[1];
     this.writer = new StatusWriter(client, writes, (key, ok) -> self[0].writeDone(key, ok));
     this.controller =

@@ -2,7 +2,7 @@ package io.heraldlb.allocator;
 
 import io.heraldlb.config.ConfigError;
 import io.heraldlb.config.Names;
-import io.heraldlb.config.SettingsReader;
+import io.heraldlb.runtime.SettingsReader;
 import java.time.Duration;
 import java.util.List;
 

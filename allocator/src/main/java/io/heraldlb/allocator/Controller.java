@@ -8,12 +8,14 @@ import io.heraldlb.allocator.ipam.Ipam;
 import io.heraldlb.allocator.ipam.ServiceKey;
 import io.heraldlb.allocator.ipam.ServiceRequest;
 import io.heraldlb.config.ConfigError;
-import io.heraldlb.config.ConfigParser;
 import io.heraldlb.config.Family;
 import io.heraldlb.config.IpAddress;
 import io.heraldlb.config.ParseResult;
 import io.heraldlb.config.Pool;
 import io.heraldlb.config.PoolConfig;
+import io.heraldlb.kube.EventWriter;
+import io.heraldlb.kube.LoadBalancerServices;
+import io.heraldlb.kube.PoolSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -67,7 +69,7 @@ final class Controller implements Runnable {
   private final WorkQueue<Object> queue;
   private final WorkQueue.Backoff backoff;
   private final StatusWriter writer;
-  private final EventRecorder events;
+  private final EventWriter events;
   private final AllocatorMetrics metrics;
   private final String loadBalancerClass;
   private final Ipam ipam = new Ipam(PoolConfig.EMPTY);
@@ -86,7 +88,7 @@ final class Controller implements Runnable {
       WorkQueue<Object> queue,
       WorkQueue.Backoff backoff,
       StatusWriter writer,
-      EventRecorder events,
+      EventWriter events,
       AllocatorMetrics metrics,
       String loadBalancerClass) {
     this.cache = cache;
@@ -181,7 +183,7 @@ final class Controller implements Runnable {
       }
       return new Result.Done();
     }
-    ParseResult parsed = ConfigParser.parse(cm.getData());
+    ParseResult parsed = PoolSource.parse(cm.getData());
     if (parsed instanceof ParseResult.Invalid invalid) {
       metrics.configStale.set(1);
       String errors =
@@ -234,7 +236,8 @@ final class Controller implements Runnable {
     int claimed = 0;
     int kept = 0;
     for (Service s : oldestFirst(cache.servicesFromApi())) {
-      if (!ServiceFacts.eligible(s, loadBalancerClass) || ServiceFacts.statusIps(s).isEmpty()) {
+      if (!LoadBalancerServices.handles(s, loadBalancerClass)
+          || LoadBalancerServices.ingressIps(s).isEmpty()) {
         continue;
       }
       kept++;
@@ -253,7 +256,7 @@ final class Controller implements Runnable {
       return new Result.Done(); // the seed reprocesses everything
     }
     Service s = cache.service(key);
-    if (s == null || !ServiceFacts.eligible(s, loadBalancerClass)) {
+    if (s == null || !LoadBalancerServices.handles(s, loadBalancerClass)) {
       release(key, s);
       return new Result.Done();
     }
@@ -284,7 +287,7 @@ final class Controller implements Runnable {
       writer.forget(key);
       return;
     }
-    List<IpAddress> shown = ServiceFacts.statusIps(s);
+    List<IpAddress> shown = LoadBalancerServices.ingressIps(s);
     if (!shown.isEmpty() && showsOurAssignment(s, shown, released)) {
       writer.submit(key, new StatusWriter.Wanted(s, List.of(), null));
     }
@@ -357,7 +360,7 @@ final class Controller implements Runnable {
   private void failed(Service s, String reason, Assignment kept) {
     ServiceKey key = ServiceFacts.key(s);
     metrics.allocationFailures.inc();
-    List<IpAddress> shown = ServiceFacts.statusIps(s);
+    List<IpAddress> shown = LoadBalancerServices.ingressIps(s);
     if (kept != null) {
       log.warn("cannot change the IPs of {}: {}; it keeps {}", key, reason, kept.ips());
       events.warning(s, "AllocationFailed", reason + "; the Service keeps " + ips(kept.ips()));

@@ -1,6 +1,5 @@
 package io.heraldlb.allocator;
 
-import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
@@ -10,6 +9,7 @@ import io.heraldlb.allocator.ipam.ServiceKey;
 import io.heraldlb.allocator.ipam.ServiceRequest;
 import io.heraldlb.config.Family;
 import io.heraldlb.config.IpAddress;
+import io.heraldlb.kube.LoadBalancerServices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +18,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The edge between a fabric8 {@link Service} and the IPAM core: eligibility, the annotations
- * HeraldLB reads (and their MetalLB aliases), and the conversion to a {@link ServiceRequest}.
- * Annotation values are user input: anything malformed becomes an {@link InvalidService} that names
- * the annotation and the bad value.
+ * The edge between a fabric8 {@link Service} and the IPAM core: the annotations HeraldLB reads (and
+ * their MetalLB aliases), and the conversion to a {@link ServiceRequest}. Annotation values are
+ * user input: anything malformed becomes an {@link InvalidService} that names the annotation and
+ * the bad value.
  */
 final class ServiceFacts {
   static final String IPS = "heraldlb.io/loadBalancerIPs";
@@ -46,35 +46,6 @@ final class ServiceFacts {
     return new ServiceKey(s.getMetadata().getNamespace(), s.getMetadata().getName());
   }
 
-  /** Whether HeraldLB handles this Service: type LoadBalancer and the class rule. */
-  static boolean eligible(Service s, String loadBalancerClass) {
-    ServiceSpec spec = s.getSpec();
-    if (spec == null || !"LoadBalancer".equals(spec.getType())) {
-      return false;
-    }
-    String cls = spec.getLoadBalancerClass();
-    return loadBalancerClass.isEmpty()
-        ? cls == null || cls.isEmpty()
-        : loadBalancerClass.equals(cls);
-  }
-
-  /** The IPs currently in the Service's status, in order; unparseable entries are skipped. */
-  static List<IpAddress> statusIps(Service s) {
-    List<IpAddress> out = new ArrayList<>();
-    if (s.getStatus() != null && s.getStatus().getLoadBalancer() != null) {
-      List<LoadBalancerIngress> ingress = s.getStatus().getLoadBalancer().getIngress();
-      if (ingress != null) {
-        for (LoadBalancerIngress i : ingress) {
-          IpAddress ip = i.getIp() == null ? null : IpAddress.tryParse(i.getIp());
-          if (ip != null && !out.contains(ip)) {
-            out.add(ip);
-          }
-        }
-      }
-    }
-    return out;
-  }
-
   static ServiceRequest toRequest(Service s) throws InvalidService {
     ServiceSpec spec = s.getSpec();
     Map<String, String> annotations =
@@ -92,7 +63,7 @@ final class ServiceFacts {
         ports(spec),
         local,
         local ? selectorKey(spec.getSelector()) : "",
-        statusIps(s));
+        LoadBalancerServices.ingressIps(s));
   }
 
   /**
@@ -123,7 +94,7 @@ final class ServiceFacts {
           ports(spec),
           local,
           local ? selectorKey(spec.getSelector()) : "",
-          statusIps(s));
+          LoadBalancerServices.ingressIps(s));
     }
   }
 

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.heraldlb.allocator.ipam.ServiceKey;
 import io.heraldlb.config.IpAddress;
+import io.heraldlb.kube.LoadBalancerServices;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,7 +55,7 @@ final class StatusWriter {
   }
 
   private static boolean statusShows(Service s, List<IpAddress> ips) {
-    if (!ServiceFacts.statusIps(s).equals(ips)) {
+    if (!LoadBalancerServices.ingressIps(s).equals(ips)) {
       return false;
     }
     if (s.getStatus() == null || s.getStatus().getLoadBalancer() == null) {

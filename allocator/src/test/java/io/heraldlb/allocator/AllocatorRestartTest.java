@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.heraldlb.kube.LoadBalancerServices;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ class AllocatorRestartTest {
   private Map<String, List<String>> allIps() {
     Map<String, List<String>> out = new HashMap<>();
     for (Service s : client.services().inAnyNamespace().list().getItems()) {
-      List<String> ips = ServiceFacts.statusIps(s).stream().map(Object::toString).toList();
+      List<String> ips = LoadBalancerServices.ingressIps(s).stream().map(Object::toString).toList();
       if (!ips.isEmpty()) {
         out.put(s.getMetadata().getName(), ips);
       }

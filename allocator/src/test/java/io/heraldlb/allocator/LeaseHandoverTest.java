@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.heraldlb.allocator.ipam.ServiceKey;
+import io.heraldlb.kube.EventWriter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -123,7 +124,13 @@ class LeaseHandoverTest {
               queue,
               new WorkQueue.Backoff(Duration.ofMillis(50), Duration.ofSeconds(1)),
               writer,
-              new EventRecorder(client, writes, "heraldlb-allocator", "test"),
+              new EventWriter(
+                  client,
+                  task -> writes.execute(WriteQueue.Priority.EVENT, task),
+                  java.time.Clock.systemUTC(),
+                  "allocator",
+                  "test",
+                  null),
               new AllocatorMetrics(queue::depth),
               "");
       Thread worker = new Thread(self[0]);

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.heraldlb.kube.LoadBalancerServices;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,7 +108,7 @@ final class MockCluster {
     Service s = service(ns, name);
     return s == null
         ? List.of()
-        : ServiceFacts.statusIps(s).stream().map(Object::toString).toList();
+        : LoadBalancerServices.ingressIps(s).stream().map(Object::toString).toList();
   }
 
   List<String> awaitIps(String ns, String name) {

@@ -13,6 +13,7 @@ import io.heraldlb.allocator.ipam.Port;
 import io.heraldlb.allocator.ipam.ServiceRequest;
 import io.heraldlb.config.Family;
 import io.heraldlb.config.IpAddress;
+import io.heraldlb.kube.LoadBalancerServices;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class ServiceFactsTest {
             .withLoadBalancerClass(cls.isEmpty() ? null : cls)
             .endSpec()
             .build();
-    assertEquals(expected, ServiceFacts.eligible(s, handled));
+    assertEquals(expected, LoadBalancerServices.handles(s, handled));
   }
 
   @Test

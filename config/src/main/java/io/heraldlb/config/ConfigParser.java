@@ -157,4 +157,12 @@ public final class ConfigParser {
       }
     }
   }
+
+  /**
+   * A YAML loader safe for hostile text (plain types only, bounded aliases, depth and size), for
+   * callers that read manifests holding a pool ConfigMap.
+   */
+  public static org.yaml.snakeyaml.Yaml safeYaml() {
+    return LegacyPools.safeYaml();
+  }
 }

@@ -3,7 +3,7 @@ package io.heraldlb.speaker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.heraldlb.config.ConfigError;
-import io.heraldlb.config.SettingsReader;
+import io.heraldlb.runtime.SettingsReader;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;

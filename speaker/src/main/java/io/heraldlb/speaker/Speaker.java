@@ -3,7 +3,7 @@ package io.heraldlb.speaker;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.heraldlb.config.IpAddress;
-import io.heraldlb.config.ops.OpsServer;
+import io.heraldlb.runtime.OpsServer;
 import io.heraldlb.speaker.announce.Announcer;
 import io.heraldlb.speaker.election.Quorum;
 import io.heraldlb.speaker.kube.KubeEvents;

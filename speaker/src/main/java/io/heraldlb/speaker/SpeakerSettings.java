@@ -2,7 +2,7 @@ package io.heraldlb.speaker;
 
 import io.heraldlb.config.ConfigError;
 import io.heraldlb.config.IpAddress;
-import io.heraldlb.config.SettingsReader;
+import io.heraldlb.runtime.SettingsReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

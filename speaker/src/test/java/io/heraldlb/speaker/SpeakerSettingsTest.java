@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.heraldlb.config.ConfigError;
 import io.heraldlb.config.IpAddress;
-import io.heraldlb.config.SettingsReader;
+import io.heraldlb.runtime.SettingsReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -32,9 +32,6 @@ class PureCoresTest {
           "speaker/src/main/java/io/heraldlb/speaker/responder",
           "speaker/src/main/java/io/heraldlb/speaker/plan");
 
-  /** Edges that still live in a core's directory (the runtime module will take them). */
-  static final Set<String> EDGES_IN_A_CORE = Set.of("SettingsReader.java", "ValidateCommand.java");
-
   static final List<String> FORBIDDEN =
       List.of(
           "io.fabric8",
@@ -110,11 +107,7 @@ class PureCoresTest {
       Path dir = root.resolve(core);
       assertTrue(Files.isDirectory(dir), "no core at " + dir);
       try (Stream<Path> files = Files.list(dir)) {
-        files
-            .filter(p -> p.toString().endsWith(".java"))
-            .filter(p -> !EDGES_IN_A_CORE.contains(p.getFileName().toString()))
-            .sorted()
-            .forEach(out::add);
+        files.filter(p -> p.toString().endsWith(".java")).sorted().forEach(out::add);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

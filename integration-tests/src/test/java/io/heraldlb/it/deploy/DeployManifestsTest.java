@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.heraldlb.config.ValidateCommand;
 import io.heraldlb.it.lab.Programs;
+import io.heraldlb.runtime.ValidateCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.heraldlb.speaker.kube;
 
-import io.heraldlb.config.ConfigParser;
 import io.heraldlb.config.ParseResult;
 import io.heraldlb.config.PoolConfig;
+import io.heraldlb.kube.PoolSource;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -37,7 +37,7 @@ public final class ConfigTracker {
       }
       return current;
     }
-    ParseResult result = ConfigParser.parse(data);
+    ParseResult result = PoolSource.parse(data);
     if (result instanceof ParseResult.Valid v) {
       current = v.config();
       stale = false;

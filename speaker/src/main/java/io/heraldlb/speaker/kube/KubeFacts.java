@@ -1,6 +1,5 @@
 package io.heraldlb.speaker.kube;
 
-import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -10,17 +9,21 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.heraldlb.config.IpAddress;
+import io.heraldlb.kube.LoadBalancerServices;
 import io.heraldlb.speaker.election.NodeFacts;
 import io.heraldlb.speaker.election.TrafficPolicy;
 import io.heraldlb.speaker.plan.ServiceInfo;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Turns Kubernetes objects into the plain records the planner works on. The only fabric8 edge. */
+/**
+ * Turns Kubernetes objects into the plain records the planner works on. Which Services HeraldLB
+ * handles, and the IPs in their status, are {@link LoadBalancerServices}' rule, shared with the
+ * allocator.
+ */
 public final class KubeFacts {
   private KubeFacts() {}
 
@@ -33,15 +36,10 @@ public final class KubeFacts {
    * @param lbClass the class we handle; empty: only Services without a class
    */
   public static Optional<ServiceInfo> service(Service svc, String lbClass) {
-    if (svc.getSpec() == null || !"LoadBalancer".equals(svc.getSpec().getType())) {
+    if (!LoadBalancerServices.handles(svc, lbClass)) {
       return Optional.empty();
     }
-    String cls = svc.getSpec().getLoadBalancerClass();
-    boolean ours = lbClass.isEmpty() ? cls == null || cls.isEmpty() : lbClass.equals(cls);
-    if (!ours) {
-      return Optional.empty();
-    }
-    List<IpAddress> ips = ingressIps(svc);
+    List<IpAddress> ips = LoadBalancerServices.ingressIps(svc);
     if (ips.isEmpty()) {
       return Optional.empty();
     }
@@ -56,23 +54,6 @@ public final class KubeFacts {
             svc.getMetadata().getUid(),
             ips,
             policy));
-  }
-
-  private static List<IpAddress> ingressIps(Service svc) {
-    List<IpAddress> out = new ArrayList<>();
-    if (svc.getStatus() == null || svc.getStatus().getLoadBalancer() == null) {
-      return out;
-    }
-    List<LoadBalancerIngress> ingress = svc.getStatus().getLoadBalancer().getIngress();
-    if (ingress != null) {
-      for (LoadBalancerIngress i : ingress) {
-        IpAddress ip = i.getIp() == null ? null : IpAddress.tryParse(i.getIp());
-        if (ip != null && !out.contains(ip)) {
-          out.add(ip);
-        }
-      }
-    }
-    return out;
   }
 
   /** {@code namespace/service} an EndpointSlice belongs to, if labelled. */

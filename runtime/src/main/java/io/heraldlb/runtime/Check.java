@@ -1,4 +1,4 @@
-package io.heraldlb.config.ops;
+package io.heraldlb.runtime;
 
 /** A health or readiness check: {@code null} when fine, otherwise what is wrong. */
 @FunctionalInterface

@@ -1,9 +1,11 @@
-package io.heraldlb.config;
+package io.heraldlb.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.heraldlb.config.ConfigError;
+import io.heraldlb.config.Names;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

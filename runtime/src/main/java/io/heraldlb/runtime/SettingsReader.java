@@ -1,9 +1,10 @@
-package io.heraldlb.config;
+package io.heraldlb.runtime;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
+import io.heraldlb.config.ConfigError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

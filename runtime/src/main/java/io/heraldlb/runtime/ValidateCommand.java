@@ -1,5 +1,11 @@
-package io.heraldlb.config;
+package io.heraldlb.runtime;
 
+import io.heraldlb.config.ConfigError;
+import io.heraldlb.config.ConfigParser;
+import io.heraldlb.config.Family;
+import io.heraldlb.config.ParseResult;
+import io.heraldlb.config.Pool;
+import io.heraldlb.config.PoolConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
@@ -110,7 +116,7 @@ public final class ValidateCommand {
     Map<String, Map<String, String>> found = new LinkedHashMap<>();
     try {
       int index = 0;
-      for (Object doc : LegacyPools.safeYaml().loadAll(text)) {
+      for (Object doc : ConfigParser.safeYaml().loadAll(text)) {
         index++;
         if (doc instanceof Map<?, ?> m && "ConfigMap".equals(m.get("kind"))) {
           String name = "document " + index;

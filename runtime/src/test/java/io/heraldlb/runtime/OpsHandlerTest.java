@@ -1,4 +1,4 @@
-package io.heraldlb.config.ops;
+package io.heraldlb.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.heraldlb.config.ops;
+package io.heraldlb.runtime;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;

@@ -1,4 +1,4 @@
-package io.heraldlb.config;
+package io.heraldlb.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,9 +32,27 @@ class ValidateCommandTest {
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** Every field of the native format, in two pools. */
+  static final String FULL_EXAMPLE =
+      """
+      pools {
+        default { addresses = ["192.168.1.240-192.168.1.250", "10.0.10.0/28"] }
+        dmz {
+          addresses = ["203.0.113.8/29", "2001:db8:1::/120"]
+          auto-assign = false
+          avoid-buggy-ips = true
+          namespaces = [web, shop]
+          service-selector { tier = edge }
+          priority = 10
+          node-selector { "kubernetes.io/os" = linux }
+          interfaces = [eth0]
+        }
+      }
+      """;
+
   @Test
   void summarisesEachPoolOfABarePoolsConf() throws IOException {
-    Outcome o = validate("pools.conf", ConfigParserTest.FULL_EXAMPLE);
+    Outcome o = validate("pools.conf", FULL_EXAMPLE);
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("pool default: IPv4, 27 addresses"), o.out());
     assertTrue(

@@ -1,4 +1,4 @@
-package io.heraldlb.config.ops;
+package io.heraldlb.runtime;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
