@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One allocator replica: informers (kept warm on standbys too), leader election on the Lease {@code
- * heraldlb-allocator}, and the {@link Controller} worker while this replica leads. Losing the Lease
- * ends the replica: its in-memory state is rebuilt from the API by the next one.
+ * heraldlb-allocator}, and the {@link ControllerLoop} worker while this replica leads. Losing the
+ * Lease ends the replica: its in-memory state is rebuilt from the API by the next one.
  *
  * <p>Handover is fenced on both sides. Every write starts only while the {@link FencedLock} says
  * the last renewal is recent enough that no rival can hold the Lease yet. A replica that stops
@@ -39,7 +39,7 @@ final class Allocator implements AutoCloseable {
   private final AllocatorSettings settings;
   private final Runnable onLostLease;
   final AllocatorMetrics metrics;
-  private final WorkQueue<Object> queue = new WorkQueue<>(Clock.systemUTC());
+  private final WorkQueue<WorkKey> queue = new WorkQueue<>(Clock.systemUTC());
 
   /** How long a stopping replica waits for its writes in flight before giving up the Lease. */
   static final Duration DRAIN = Duration.ofSeconds(5);
@@ -48,7 +48,8 @@ final class Allocator implements AutoCloseable {
   private final WriteQueue writes;
   private final EventWriter events;
   private final StatusWriter writer;
-  private final Controller controller;
+  private final ControllerLoop loop;
+  private final Reconciler reconciler;
   private SharedIndexInformer<Service> services;
   private SharedIndexInformer<ConfigMap> configMaps;
   private LeaderElector elector;
@@ -80,18 +81,14 @@ final class Allocator implements AutoCloseable {
             "allocator",
             settings.identity(),
             null);
-    Controller[] self = new Controller[1];
-    this.writer = new StatusWriter(client, writes, (key, ok) -> self[0].writeDone(key, ok));
-    this.controller =
-        new Controller(
-            new InformerCache(),
-            queue,
-            new WorkQueue.Backoff(settings.retryBase(), settings.retryMax()),
-            writer,
-            events,
-            metrics,
-            settings.loadBalancerClass());
-    self[0] = controller;
+    this.loop =
+        new ControllerLoop(
+            queue, new WorkQueue.Backoff(settings.retryBase(), settings.retryMax()), metrics);
+    this.writer = new StatusWriter(client, writes, loop::writeDone);
+    this.reconciler =
+        new Reconciler(
+            new InformerCache(), queue::add, writer, events, metrics, settings.loadBalancerClass());
+    loop.reconcilingWith(reconciler, writer::busy);
   }
 
   /** Starts the informers, waits until they have synced, then joins the leader election. */
@@ -101,14 +98,15 @@ final class Allocator implements AutoCloseable {
             .services()
             .inAnyNamespace()
             .inform(
-                handler(s -> queue.add(ServiceFacts.key(s))), Duration.ofMinutes(10).toMillis());
+                handler(s -> queue.add(WorkKey.of(ServiceFacts.key(s)))),
+                Duration.ofMinutes(10).toMillis());
     configMaps =
         client
             .configMaps()
             .inNamespace(settings.namespace())
             .withName(settings.configMap())
             .inform(
-                handler(cm -> queue.add(Controller.ConfigKey.INSTANCE)),
+                handler(cm -> queue.add(WorkKey.Config.INSTANCE)),
                 Duration.ofMinutes(10).toMillis());
     for (SharedIndexInformer<?> informer : List.of(services, configMaps)) {
       informer
@@ -149,7 +147,7 @@ final class Allocator implements AutoCloseable {
     log.info("{} leads: allocating", settings.identity());
     leading = true;
     metrics.leader.set(1);
-    worker = new Thread(controller, "reconcile");
+    worker = new Thread(loop, "reconcile");
     worker.setDaemon(true);
     worker.start();
   }
@@ -203,7 +201,7 @@ final class Allocator implements AutoCloseable {
     if (!services.hasSynced() || !configMaps.hasSynced()) {
       return "caches are not synced";
     }
-    if (leading && !controller.seeded()) {
+    if (leading && !reconciler.seeded()) {
       return "waiting for a valid pool configuration (ConfigMap "
           + settings.namespace()
           + "/"
@@ -214,7 +212,7 @@ final class Allocator implements AutoCloseable {
   }
 
   boolean seeded() {
-    return controller.seeded();
+    return reconciler.seeded();
   }
 
   /** The writes this replica sends (tests hold one in flight). */
@@ -241,7 +239,7 @@ final class Allocator implements AutoCloseable {
     };
   }
 
-  private final class InformerCache implements Controller.Cache {
+  private final class InformerCache implements Reconciler.Cache {
     @Override
     public Service service(ServiceKey key) {
       return services.getStore().getByKey(key.namespace() + "/" + key.name());

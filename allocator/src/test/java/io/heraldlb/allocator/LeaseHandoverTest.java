@@ -114,15 +114,17 @@ class LeaseHandoverTest {
     lagging.put(ServiceFacts.key(fresh), fresh);
     lagging.put(ServiceFacts.key(old), withoutStatus(old));
 
-    WorkQueue<Object> queue = new WorkQueue<>(java.time.Clock.systemUTC());
+    WorkQueue<WorkKey> queue = new WorkQueue<>(java.time.Clock.systemUTC());
+    AllocatorMetrics metrics = new AllocatorMetrics(queue::depth);
     try (WriteQueue writes = new WriteQueue(2, () -> true)) {
-      Controller[] self = new Controller[1];
-      StatusWriter writer = new StatusWriter(client, writes, (k, ok) -> self[0].writeDone(k, ok));
-      self[0] =
-          new Controller(
+      ControllerLoop loop =
+          new ControllerLoop(
+              queue, new WorkQueue.Backoff(Duration.ofMillis(50), Duration.ofSeconds(1)), metrics);
+      StatusWriter writer = new StatusWriter(client, writes, loop::writeDone);
+      Reconciler reconciler =
+          new Reconciler(
               new LaggingCache(lagging),
-              queue,
-              new WorkQueue.Backoff(Duration.ofMillis(50), Duration.ofSeconds(1)),
+              queue::add,
               writer,
               new EventWriter(
                   client,
@@ -131,9 +133,10 @@ class LeaseHandoverTest {
                   "allocator",
                   "test",
                   null),
-              new AllocatorMetrics(queue::depth),
+              metrics,
               "");
-      Thread worker = new Thread(self[0]);
+      loop.reconcilingWith(reconciler, writer::busy);
+      Thread worker = new Thread(loop);
       worker.start();
       try {
         await(() -> !cluster.ips("default", "a-new").isEmpty(), "an IP for a-new");
@@ -158,7 +161,7 @@ class LeaseHandoverTest {
   }
 
   /** An informer cache that has not seen the last status write; the API has. */
-  private final class LaggingCache implements Controller.Cache {
+  private final class LaggingCache implements Reconciler.Cache {
     private final Map<ServiceKey, Service> services;
 
     LaggingCache(Map<ServiceKey, Service> services) {

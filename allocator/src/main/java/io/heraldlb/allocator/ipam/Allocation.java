@@ -12,16 +12,22 @@ import java.util.stream.Collectors;
 
 /**
  * One run of the allocation rules for one Service against the current state: requested IPs, pool
- * choice and order, families, sharing. Produces either the IPs and pool, or the reason there are
- * none. Reads the {@link Ipam}'s state and changes nothing.
+ * choice and order, families, sharing. Its {@link Outcome} is either the IPs and pool, or the
+ * reason there are none. Reads the {@link Ipam}'s state and changes nothing.
  */
 final class Allocation {
   private final Ipam ipam;
   private final ServiceRequest r;
   private final List<IpAddress> prior;
-  String failure;
-  String pool;
-  List<IpAddress> ips;
+
+  /** What one run decides. */
+  sealed interface Outcome {
+    /** The IPs to hold, and the pool (or pools, comma-joined) they come from. */
+    record Chosen(String pool, List<IpAddress> ips) implements Outcome {}
+
+    /** Why the Service gets no IP. */
+    record Refused(String reason) implements Outcome {}
+  }
 
   Allocation(Ipam ipam, ServiceRequest request, List<IpAddress> prior) {
     this.ipam = ipam;
@@ -34,20 +40,16 @@ final class Allocation {
         && (r.requestedPool() == null || r.requestedPool().equals(p.name()));
   }
 
-  Allocation run() {
-    failure = checkRequestedIps();
+  Outcome run() {
+    String failure = checkRequestedIps();
     if (failure != null) {
-      return this;
+      return new Outcome.Refused(failure);
     }
     List<PoolState> candidates = candidatePools();
     if (!r.requestedIps().isEmpty()) {
-      takeRequested(candidates);
-    } else if (candidates.isEmpty()) {
-      failure = whyNoPool();
-    } else {
-      allocate(candidates);
+      return takeRequested(candidates);
     }
-    return this;
+    return candidates.isEmpty() ? new Outcome.Refused(whyNoPool()) : allocate(candidates);
   }
 
   private String checkRequestedIps() {
@@ -124,16 +126,15 @@ final class Allocation {
     return "the Service's labels do not match its service-selector " + p.serviceSelector();
   }
 
-  private void takeRequested(List<PoolState> candidates) {
+  private Outcome takeRequested(List<PoolState> candidates) {
     Set<String> poolNames = new LinkedHashSet<>();
     for (IpAddress ip : r.requestedIps()) {
       PoolState p = ipam.poolOf(ip);
       if (p == null) {
-        failure = "requested IP " + ip + " is not in any pool";
-        return;
+        return new Outcome.Refused("requested IP " + ip + " is not in any pool");
       }
       if (!candidates.contains(p)) {
-        failure =
+        return new Outcome.Refused(
             r.requestedPool() != null && !r.requestedPool().equals(p.pool.name())
                 ? "requested IP "
                     + ip
@@ -147,21 +148,18 @@ final class Allocation {
                     + " is in pool '"
                     + p.pool.name()
                     + "', which this Service may not use: "
-                    + refusal(p.pool);
-        return;
+                    + refusal(p.pool));
       }
       String problem = ipam.usableFailure(ip, p, r);
       if (problem != null) {
-        failure = "requested IP " + problem;
-        return;
+        return new Outcome.Refused("requested IP " + problem);
       }
       poolNames.add(p.pool.name());
     }
-    pool = String.join(",", poolNames);
-    ips = r.requestedIps();
+    return new Outcome.Chosen(String.join(",", poolNames), r.requestedIps());
   }
 
-  private void allocate(List<PoolState> candidates) {
+  private Outcome allocate(List<PoolState> candidates) {
     List<PoolState> ordered = new ArrayList<>(candidates);
     // The pool of an IP the Service already has goes first, so that restarts change nothing.
     for (IpAddress ip : prior) {
@@ -176,15 +174,13 @@ final class Allocation {
       for (PoolState p : ordered) {
         List<IpAddress> picked = pick(p, plan);
         if (picked != null) {
-          pool = p.pool.name();
-          ips = picked;
-          return;
+          return new Outcome.Chosen(p.pool.name(), picked);
         }
       }
     }
     String names = ordered.stream().map(p -> p.pool.name()).collect(Collectors.joining(", "));
     List<Family> wanted = plans.get(0);
-    failure =
+    return new Outcome.Refused(
         wanted.size() > 1 && r.policy() == FamilyPolicy.REQUIRE_DUAL_STACK
             ? "no pool has both a free IPv4 and a free IPv6 address (RequireDualStack; tried "
                 + names
@@ -193,7 +189,7 @@ final class Allocation {
                 + (plans.size() > 1 && wanted.size() == 1 ? "" : familyNames(wanted) + " ")
                 + "address left in "
                 + (ordered.size() == 1 ? "pool " : "pools ")
-                + names;
+                + names);
   }
 
   /** One IP per family of {@code plan} from {@code p}, or {@code null} if it cannot give them. */

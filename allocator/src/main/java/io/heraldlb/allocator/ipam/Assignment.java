@@ -35,24 +35,33 @@ public record Assignment(
   }
 
   /**
-   * Whether a Service described by {@code r} may use an IP this assignment holds, in a pool that
-   * allows sharing across namespaces or not.
+   * Why a Service described by {@code r} may not use an IP this assignment holds, in the pool
+   * {@code pool} that allows sharing across namespaces or not; {@code null} when it may. Verdict
+   * and reason come from one place, so they cannot disagree.
    */
-  boolean canShareWith(ServiceRequest r, boolean acrossNamespaces) {
-    if (sharingKey == null || !sharingKey.equals(r.sharingKey())) {
-      return false;
+  String sharingRefusal(ServiceRequest r, String pool, boolean acrossNamespaces) {
+    if (sharingKey == null || r.sharingKey() == null) {
+      return ""; // neither asks to share: being in use is reason enough
+    }
+    if (!sharingKey.equals(r.sharingKey())) {
+      return " (different allow-shared-ip key)";
     }
     if (!acrossNamespaces && !key.namespace().equals(r.key().namespace())) {
-      return false;
+      return " (in another namespace; pool '"
+          + pool
+          + "' does not allow sharing across namespaces)";
     }
-    if (localTraffic != r.localTraffic() || !backendKey.equals(r.backendKey())) {
-      return false;
+    if (localTraffic != r.localTraffic()) {
+      return " (different externalTrafficPolicy)";
+    }
+    if (!backendKey.equals(r.backendKey())) {
+      return " (externalTrafficPolicy Local with a different pod selector)";
     }
     for (Port mine : ports) {
       if (r.ports().contains(mine)) {
-        return false;
+        return " (ports overlap)";
       }
     }
-    return true;
+    return null;
   }
 }

@@ -116,12 +116,23 @@ public final class Ipam {
     if (!requested.isEmpty() && !Set.copyOf(requested).equals(Set.copyOf(current))) {
       return false;
     }
-    ServiceRequest exact = request.withRequestedIps(current.toArray(new IpAddress[0]));
-    Allocation attempt = new Allocation(this, exact, List.of()).run();
-    if (attempt.failure != null) {
+    ServiceRequest exact =
+        new ServiceRequest(
+            request.key(),
+            request.labels(),
+            request.families(),
+            request.policy(),
+            current,
+            request.requestedPool(),
+            request.sharingKey(),
+            request.ports(),
+            request.localTraffic(),
+            request.backendKey(),
+            request.currentIps());
+    if (!(new Allocation(this, exact, List.of()).run() instanceof Allocation.Outcome.Chosen c)) {
       return false;
     }
-    bind(Assignment.of(request, attempt.pool, attempt.ips));
+    bind(Assignment.of(request, c.pool(), c.ips()));
     return true;
   }
 
@@ -136,15 +147,16 @@ public final class Ipam {
       unbind(current);
     }
     List<IpAddress> prior = current != null ? current.ips() : request.currentIps();
-    Allocation attempt = new Allocation(this, request, prior).run();
-    if (attempt.failure != null) {
+    Allocation.Outcome outcome = new Allocation(this, request, prior).run();
+    if (outcome instanceof Allocation.Outcome.Refused refused) {
       if (current != null && stillAllowed(current, request)) {
         bind(current);
-        return new AllocationResult.Failed(attempt.failure, current);
+        return new AllocationResult.Failed(refused.reason(), current);
       }
-      return new AllocationResult.Failed(attempt.failure, null);
+      return new AllocationResult.Failed(refused.reason(), null);
     }
-    Assignment next = Assignment.of(request, attempt.pool, attempt.ips);
+    Allocation.Outcome.Chosen chosen = (Allocation.Outcome.Chosen) outcome;
+    Assignment next = Assignment.of(request, chosen.pool(), chosen.ips());
     bind(next);
     List<IpAddress> dropped = new ArrayList<>(prior);
     dropped.removeAll(next.ips());
@@ -197,33 +209,14 @@ public final class Ipam {
     forEachHolder(
         h,
         a -> {
-          boolean across = p.pool.crossNamespaceSharing();
-          if (refusal[0] == null && !a.key().equals(r.key()) && !a.canShareWith(r, across)) {
-            refusal[0] = ip + " is already used by " + a.key() + sharingHint(a, r, p);
+          if (refusal[0] == null && !a.key().equals(r.key())) {
+            String why = a.sharingRefusal(r, p.pool.name(), p.pool.crossNamespaceSharing());
+            if (why != null) {
+              refusal[0] = ip + " is already used by " + a.key() + why;
+            }
           }
         });
     return refusal[0];
-  }
-
-  private static String sharingHint(Assignment a, ServiceRequest r, PoolState p) {
-    if (a.sharingKey() == null || r.sharingKey() == null) {
-      return "";
-    }
-    if (!a.sharingKey().equals(r.sharingKey())) {
-      return " (different allow-shared-ip key)";
-    }
-    if (!p.pool.crossNamespaceSharing() && !a.key().namespace().equals(r.key().namespace())) {
-      return " (in another namespace; pool '"
-          + p.pool.name()
-          + "' does not allow sharing across namespaces)";
-    }
-    if (a.localTraffic() != r.localTraffic()) {
-      return " (different externalTrafficPolicy)";
-    }
-    if (!a.backendKey().equals(r.backendKey())) {
-      return " (externalTrafficPolicy Local with a different pod selector)";
-    }
-    return " (ports overlap)";
   }
 
   /** Lowest IP of {@code family} in {@code p} already held under {@code r}'s sharing key. */

@@ -2,6 +2,7 @@ package io.heraldlb.allocator.bench;
 
 import io.heraldlb.allocator.ipam.AllocationResult;
 import io.heraldlb.allocator.ipam.Ipam;
+import io.heraldlb.allocator.ipam.Requests;
 import io.heraldlb.allocator.ipam.ServiceKey;
 import io.heraldlb.allocator.ipam.ServiceRequest;
 import io.heraldlb.config.ConfigParser;
@@ -161,7 +162,7 @@ public class IpamBenchmark {
       for (int i = 0; i < 10_000; i++) {
         ServiceRequest r = ServiceRequest.simple("ns" + (i % 50), "svc-" + i);
         AllocationResult.Assigned a = (AllocationResult.Assigned) first.assign(r);
-        requests.add(r.withCurrentIps(a.assignment().ips().get(0)));
+        requests.add(Requests.from(r).withCurrentIps(a.assignment().ips().get(0)).build());
       }
     }
   }

@@ -111,19 +111,36 @@ class IpamPropertyTest {
     ServiceKey key = randomKey(random);
     ServiceRequest r = ServiceRequest.simple(key.namespace(), key.name());
     switch (random.nextInt(4)) {
-      case 0 -> r = r.withFamilies(FamilyPolicy.SINGLE_STACK, Family.IPV6);
-      case 1 -> r = r.withFamilies(FamilyPolicy.PREFER_DUAL_STACK, Family.IPV4, Family.IPV6);
-      case 2 -> r = r.withFamilies(FamilyPolicy.REQUIRE_DUAL_STACK, Family.IPV6, Family.IPV4);
+      case 0 -> r = Requests.from(r).withFamilies(FamilyPolicy.SINGLE_STACK, Family.IPV6).build();
+      case 1 ->
+          r =
+              Requests.from(r)
+                  .withFamilies(FamilyPolicy.PREFER_DUAL_STACK, Family.IPV4, Family.IPV6)
+                  .build();
+      case 2 ->
+          r =
+              Requests.from(r)
+                  .withFamilies(FamilyPolicy.REQUIRE_DUAL_STACK, Family.IPV6, Family.IPV4)
+                  .build();
       default -> {}
     }
     if (random.nextInt(3) == 0) {
-      r = r.withSharing("k" + random.nextInt(2), new Port("TCP", 80 + random.nextInt(3)));
+      r =
+          Requests.from(r)
+              .withSharing("k" + random.nextInt(2), new Port("TCP", 80 + random.nextInt(3)))
+              .build();
     }
     if (random.nextInt(6) == 0) {
-      r = r.withRequestedIps(IpAddress.parse("10.0.0." + (250 + random.nextInt(6))));
+      r =
+          Requests.from(r)
+              .withRequestedIps(IpAddress.parse("10.0.0." + (250 + random.nextInt(6))))
+              .build();
     }
     if (random.nextInt(8) == 0) {
-      r = r.withRequestedPool(List.of("a", "b", "c", "z").get(random.nextInt(4)));
+      r =
+          Requests.from(r)
+              .withRequestedPool(List.of("a", "b", "c", "z").get(random.nextInt(4)))
+              .build();
     }
     return r;
   }

@@ -94,20 +94,23 @@ class IpamTest {
     Ipam ipam = ipam("pools { a { addresses = [\"10.0.1.0/30\"], avoid-buggy-ips = true } }");
     assertEquals(
         "requested IP 10.0.1.0 ends in .0 or .255, which pool 'a' avoids",
-        reason(ipam.assign(svc("one").withRequestedIps(ip("10.0.1.0")))));
+        reason(ipam.assign(Requests.from(svc("one")).withRequestedIps(ip("10.0.1.0")).build())));
   }
 
   @Test
   void honoursThePoolAnnotation() {
     Ipam ipam = ipam(TWO_POOLS);
-    assertEquals(List.of("10.0.1.0"), assigned(ipam.assign(svc("one").withRequestedPool("b"))));
+    assertEquals(
+        List.of("10.0.1.0"),
+        assigned(ipam.assign(Requests.from(svc("one")).withRequestedPool("b").build())));
   }
 
   @Test
   void refusesAPoolThatDoesNotExist() {
     assertEquals(
         "pool 'nope' (address-pool annotation) does not exist",
-        reason(ipam(TWO_POOLS).assign(svc("one").withRequestedPool("nope"))));
+        reason(
+            ipam(TWO_POOLS).assign(Requests.from(svc("one")).withRequestedPool("nope").build())));
   }
 
   @Test
@@ -124,9 +127,12 @@ class IpamTest {
             + " pool explicitly",
         reason(ipam.assign(svc("plain"))));
     assertEquals(
-        List.of("10.0.5.1"), assigned(ipam.assign(svc("by-pool").withRequestedPool("reserved"))));
+        List.of("10.0.5.1"),
+        assigned(ipam.assign(Requests.from(svc("by-pool")).withRequestedPool("reserved").build())));
     assertEquals(
-        List.of("10.0.5.7"), assigned(ipam.assign(svc("by-ip").withRequestedIps(ip("10.0.5.7")))));
+        List.of("10.0.5.7"),
+        assigned(
+            ipam.assign(Requests.from(svc("by-ip")).withRequestedIps(ip("10.0.5.7")).build())));
   }
 
   @Test
@@ -156,10 +162,10 @@ class IpamTest {
     assertEquals(
         "requested IP 10.0.7.5 is in pool 'shop', which this Service may not use: it is limited"
             + " to namespaces [shop]",
-        reason(ipam.assign(svc("thief").withRequestedIps(ip("10.0.7.5")))));
+        reason(ipam.assign(Requests.from(svc("thief")).withRequestedIps(ip("10.0.7.5")).build())));
     assertEquals(
         "pool 'shop' may not be used by this Service: it is limited to namespaces [shop]",
-        reason(ipam.assign(svc("thief").withRequestedPool("shop"))));
+        reason(ipam.assign(Requests.from(svc("thief")).withRequestedPool("shop").build())));
   }
 
   @Test
@@ -173,23 +179,25 @@ class IpamTest {
             """);
     assertEquals(
         "no pool may be used by Services in namespace 'default' with labels {tier=web}",
-        reason(ipam.assign(svc("web").withLabels(Map.of("tier", "web")))));
+        reason(ipam.assign(Requests.from(svc("web")).withLabels(Map.of("tier", "web")).build())));
     assertEquals(
         "requested IP 10.0.9.3 is in pool 'edge', which this Service may not use: the Service's"
             + " labels do not match its service-selector tier=edge",
-        reason(ipam.assign(svc("web").withRequestedIps(ip("10.0.9.3")))));
+        reason(ipam.assign(Requests.from(svc("web")).withRequestedIps(ip("10.0.9.3")).build())));
     assertEquals(
-        List.of("10.0.9.1"), assigned(ipam.assign(svc("lb").withLabels(Map.of("tier", "edge")))));
+        List.of("10.0.9.1"),
+        assigned(ipam.assign(Requests.from(svc("lb")).withLabels(Map.of("tier", "edge")).build())));
   }
 
   @Test
   void grantsARequestedIpInAPoolAndRefusesOneInNone() {
     Ipam ipam = ipam(TWO_POOLS);
     assertEquals(
-        List.of("10.0.0.3"), assigned(ipam.assign(svc("one").withRequestedIps(ip("10.0.0.3")))));
+        List.of("10.0.0.3"),
+        assigned(ipam.assign(Requests.from(svc("one")).withRequestedIps(ip("10.0.0.3")).build())));
     assertEquals(
         "requested IP 192.0.2.1 is not in any pool",
-        reason(ipam.assign(svc("two").withRequestedIps(ip("192.0.2.1")))));
+        reason(ipam.assign(Requests.from(svc("two")).withRequestedIps(ip("192.0.2.1")).build())));
   }
 
   @Test
@@ -198,7 +206,7 @@ class IpamTest {
     ipam.assign(svc("owner"));
     assertEquals(
         "requested IP 10.0.0.1 is already used by default/owner",
-        reason(ipam.assign(svc("other").withRequestedIps(ip("10.0.0.1")))));
+        reason(ipam.assign(Requests.from(svc("other")).withRequestedIps(ip("10.0.0.1")).build())));
     assertEquals(List.of(svc("owner").key()), ipam.holdersOf(ip("10.0.0.1")));
   }
 
@@ -208,7 +216,11 @@ class IpamTest {
         "requested IP 10.0.0.2 is in pool 'a', not in the requested pool 'b'",
         reason(
             ipam(TWO_POOLS)
-                .assign(svc("one").withRequestedIps(ip("10.0.0.2")).withRequestedPool("b"))));
+                .assign(
+                    Requests.from(svc("one"))
+                        .withRequestedIps(ip("10.0.0.2"))
+                        .withRequestedPool("b")
+                        .build())));
   }
 
   @Test
@@ -216,7 +228,8 @@ class IpamTest {
     Ipam ipam = ipam(TWO_POOLS);
     ipam.assign(svc("owner"));
     ipam.assign(svc("mine"));
-    AllocationResult r = ipam.assign(svc("mine").withRequestedIps(ip("10.0.0.1")));
+    AllocationResult r =
+        ipam.assign(Requests.from(svc("mine")).withRequestedIps(ip("10.0.0.1")).build());
     AllocationResult.Failed failed = assertInstanceOf(AllocationResult.Failed.class, r);
     assertEquals(List.of(ip("10.0.0.2")), failed.kept().ips());
     assertEquals(List.of(svc("mine").key()), ipam.holdersOf(ip("10.0.0.2")));
@@ -229,7 +242,7 @@ class IpamTest {
     AllocationResult.Assigned r =
         assertInstanceOf(
             AllocationResult.Assigned.class,
-            ipam.assign(svc("mine").withRequestedIps(ip("10.0.0.3"))));
+            ipam.assign(Requests.from(svc("mine")).withRequestedIps(ip("10.0.0.3")).build()));
     assertTrue(r.changed());
     assertEquals(List.of(ip("10.0.0.1")), r.dropped());
     assertTrue(ipam.holdersOf(ip("10.0.0.1")).isEmpty());
@@ -251,10 +264,18 @@ class IpamTest {
         ipam("pools { a { addresses = [\"10.0.0.1-10.0.0.5\", \"2001:db8::1-2001:db8::5\"] } }");
     assertEquals(
         List.of("2001:db8::1"),
-        assigned(ipam.assign(svc("v6").withFamilies(FamilyPolicy.SINGLE_STACK, Family.IPV6))));
+        assigned(
+            ipam.assign(
+                Requests.from(svc("v6"))
+                    .withFamilies(FamilyPolicy.SINGLE_STACK, Family.IPV6)
+                    .build())));
     assertEquals(
         List.of("10.0.0.1"),
-        assigned(ipam.assign(svc("v4").withFamilies(FamilyPolicy.SINGLE_STACK, Family.IPV4))));
+        assigned(
+            ipam.assign(
+                Requests.from(svc("v4"))
+                    .withFamilies(FamilyPolicy.SINGLE_STACK, Family.IPV4)
+                    .build())));
   }
 
   @Test
@@ -265,8 +286,9 @@ class IpamTest {
         List.of("2001:db8::1", "10.0.0.1"),
         assigned(
             ipam.assign(
-                svc("dual")
-                    .withFamilies(FamilyPolicy.REQUIRE_DUAL_STACK, Family.IPV6, Family.IPV4))));
+                Requests.from(svc("dual"))
+                    .withFamilies(FamilyPolicy.REQUIRE_DUAL_STACK, Family.IPV6, Family.IPV4)
+                    .build())));
   }
 
   @Test
@@ -283,8 +305,9 @@ class IpamTest {
         "no pool has both a free IPv4 and a free IPv6 address (RequireDualStack; tried v4, v6)",
         reason(
             ipam.assign(
-                svc("dual")
-                    .withFamilies(FamilyPolicy.REQUIRE_DUAL_STACK, Family.IPV4, Family.IPV6))));
+                Requests.from(svc("dual"))
+                    .withFamilies(FamilyPolicy.REQUIRE_DUAL_STACK, Family.IPV4, Family.IPV6)
+                    .build())));
   }
 
   @Test
@@ -294,8 +317,9 @@ class IpamTest {
         List.of("10.0.0.1"),
         assigned(
             ipam.assign(
-                svc("dual")
-                    .withFamilies(FamilyPolicy.PREFER_DUAL_STACK, Family.IPV4, Family.IPV6))));
+                Requests.from(svc("dual"))
+                    .withFamilies(FamilyPolicy.PREFER_DUAL_STACK, Family.IPV4, Family.IPV6)
+                    .build())));
   }
 
   @Test
@@ -306,9 +330,10 @@ class IpamTest {
         "requested IP 2001:db8::3 is IPv6, but the Service's ipFamilies are IPv4",
         reason(
             ipam.assign(
-                svc("v4")
+                Requests.from(svc("v4"))
                     .withFamilies(FamilyPolicy.SINGLE_STACK, Family.IPV4)
-                    .withRequestedIps(ip("2001:db8::3")))));
+                    .withRequestedIps(ip("2001:db8::3"))
+                    .build())));
   }
 
   @Test
@@ -316,10 +341,12 @@ class IpamTest {
     Ipam ipam = ipam(TWO_POOLS);
     assertEquals(
         List.of("10.0.0.1"),
-        assigned(ipam.assign(svc("http").withSharing("k", new Port("TCP", 80)))));
+        assigned(
+            ipam.assign(Requests.from(svc("http")).withSharing("k", new Port("TCP", 80)).build())));
     assertEquals(
         List.of("10.0.0.1"),
-        assigned(ipam.assign(svc("dns").withSharing("k", new Port("UDP", 53)))));
+        assigned(
+            ipam.assign(Requests.from(svc("dns")).withSharing("k", new Port("UDP", 53)).build())));
     assertEquals(
         Set.of(svc("http").key(), svc("dns").key()), Set.copyOf(ipam.holdersOf(ip("10.0.0.1"))));
     ipam.release(svc("http").key());
@@ -330,48 +357,58 @@ class IpamTest {
   @Test
   void doesNotShareWhenPortsOverlap() {
     Ipam ipam = ipam(TWO_POOLS);
-    ipam.assign(svc("one").withSharing("k", new Port("TCP", 80)));
+    ipam.assign(Requests.from(svc("one")).withSharing("k", new Port("TCP", 80)).build());
     assertEquals(
         List.of("10.0.0.2"),
-        assigned(ipam.assign(svc("two").withSharing("k", new Port("TCP", 80)))));
+        assigned(
+            ipam.assign(Requests.from(svc("two")).withSharing("k", new Port("TCP", 80)).build())));
     assertEquals(
         "requested IP 10.0.0.1 is already used by default/one (ports overlap)",
         reason(
             ipam.assign(
-                svc("three")
+                Requests.from(svc("three"))
                     .withSharing("k", new Port("TCP", 80))
-                    .withRequestedIps(ip("10.0.0.1")))));
+                    .withRequestedIps(ip("10.0.0.1"))
+                    .build())));
   }
 
   @Test
   void doesNotShareAcrossKeysOrTrafficPolicies() {
     Ipam ipam = ipam(TWO_POOLS);
-    ipam.assign(svc("one").withSharing("k", new Port("TCP", 80)));
+    ipam.assign(Requests.from(svc("one")).withSharing("k", new Port("TCP", 80)).build());
     assertEquals(
         List.of("10.0.0.2"),
-        assigned(ipam.assign(svc("two").withSharing("other", new Port("TCP", 81)))));
+        assigned(
+            ipam.assign(
+                Requests.from(svc("two")).withSharing("other", new Port("TCP", 81)).build())));
     assertEquals(
         List.of("10.0.0.3"),
         assigned(
             ipam.assign(
-                svc("three").withSharing("k", new Port("TCP", 82)).withLocalTraffic("app=x"))));
+                Requests.from(svc("three"))
+                    .withSharing("k", new Port("TCP", 82))
+                    .withLocalTraffic("app=x")
+                    .build())));
   }
 
   @Test
   void aServiceOfAnotherNamespaceCannotAttachToAnIpByCopyingItsKey() {
     Ipam ipam = ipam(TWO_POOLS);
-    ipam.assign(svc("victim").withSharing("k", new Port("TCP", 80)));
+    ipam.assign(Requests.from(svc("victim")).withSharing("k", new Port("TCP", 80)).build());
     ServiceRequest tenant =
-        ServiceRequest.simple("tenant", "squatter").withSharing("k", new Port("TCP", 81));
+        Requests.from(ServiceRequest.simple("tenant", "squatter"))
+            .withSharing("k", new Port("TCP", 81))
+            .build();
     assertEquals(List.of("10.0.0.2"), assigned(ipam.assign(tenant)));
     assertEquals(
         "requested IP 10.0.0.1 is already used by default/victim (in another namespace; pool 'a'"
             + " does not allow sharing across namespaces)",
         reason(
             ipam.assign(
-                ServiceRequest.simple("tenant", "bold")
+                Requests.from(ServiceRequest.simple("tenant", "bold"))
                     .withSharing("k", new Port("TCP", 82))
-                    .withRequestedIps(ip("10.0.0.1")))));
+                    .withRequestedIps(ip("10.0.0.1"))
+                    .build())));
   }
 
   @Test
@@ -379,28 +416,40 @@ class IpamTest {
     Ipam ipam =
         ipam(
             "pools { a { addresses = [\"10.0.0.1-10.0.0.5\"], allow-cross-namespace-sharing = true } }");
-    ipam.assign(svc("one").withSharing("k", new Port("TCP", 80)));
+    ipam.assign(Requests.from(svc("one")).withSharing("k", new Port("TCP", 80)).build());
     assertEquals(
         List.of("10.0.0.1"),
         assigned(
             ipam.assign(
-                ServiceRequest.simple("other", "two").withSharing("k", new Port("TCP", 81)))));
+                Requests.from(ServiceRequest.simple("other", "two"))
+                    .withSharing("k", new Port("TCP", 81))
+                    .build())));
   }
 
   @Test
   void sharesForLocalTrafficOnlyWithTheSamePodSelector() {
     Ipam ipam = ipam(TWO_POOLS);
-    ipam.assign(svc("one").withSharing("k", new Port("TCP", 80)).withLocalTraffic("app=x"));
+    ipam.assign(
+        Requests.from(svc("one"))
+            .withSharing("k", new Port("TCP", 80))
+            .withLocalTraffic("app=x")
+            .build());
     assertEquals(
         List.of("10.0.0.1"),
         assigned(
             ipam.assign(
-                svc("two").withSharing("k", new Port("TCP", 81)).withLocalTraffic("app=x"))));
+                Requests.from(svc("two"))
+                    .withSharing("k", new Port("TCP", 81))
+                    .withLocalTraffic("app=x")
+                    .build())));
     assertEquals(
         List.of("10.0.0.2"),
         assigned(
             ipam.assign(
-                svc("three").withSharing("k", new Port("TCP", 82)).withLocalTraffic("app=y"))));
+                Requests.from(svc("three"))
+                    .withSharing("k", new Port("TCP", 82))
+                    .withLocalTraffic("app=y")
+                    .build())));
   }
 
   @Test
@@ -409,20 +458,22 @@ class IpamTest {
     // After a restart the Services already carry IPs; seeding them must not renumber anything,
     // even though lower addresses are free.
     assertEquals(
-        List.of("10.0.0.3"), assigned(restarted.assign(svc("c").withCurrentIps(ip("10.0.0.3")))));
+        List.of("10.0.0.3"),
+        assigned(restarted.assign(Requests.from(svc("c")).withCurrentIps(ip("10.0.0.3")).build())));
     assertEquals(
-        List.of("10.0.1.2"), assigned(restarted.assign(svc("d").withCurrentIps(ip("10.0.1.2")))));
+        List.of("10.0.1.2"),
+        assigned(restarted.assign(Requests.from(svc("d")).withCurrentIps(ip("10.0.1.2")).build())));
     assertEquals(List.of("10.0.0.1"), assigned(restarted.assign(svc("pending"))));
   }
 
   @Test
   void givesANewIpToTheSecondOfTwoServicesClaimingTheSameIpInTheirStatus() {
     Ipam ipam = ipam(TWO_POOLS);
-    ipam.assign(svc("first").withCurrentIps(ip("10.0.0.2")));
+    ipam.assign(Requests.from(svc("first")).withCurrentIps(ip("10.0.0.2")).build());
     AllocationResult.Assigned second =
         assertInstanceOf(
             AllocationResult.Assigned.class,
-            ipam.assign(svc("second").withCurrentIps(ip("10.0.0.2"))));
+            ipam.assign(Requests.from(svc("second")).withCurrentIps(ip("10.0.0.2")).build()));
     assertEquals(List.of(ip("10.0.0.1")), second.assignment().ips());
     assertEquals(List.of(ip("10.0.0.2")), second.dropped());
   }

@@ -16,7 +16,6 @@ import io.heraldlb.config.PoolConfig;
 import io.heraldlb.kube.EventWriter;
 import io.heraldlb.kube.LoadBalancerServices;
 import io.heraldlb.kube.PoolSource;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -24,33 +23,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reconcile loop around the IPAM core: one worker takes keys (a Service, or the pool ConfigMap)
- * from the queue, decides, and hands writes to the {@link StatusWriter}. Nothing is allocated
+ * Decides, for one key at a time, what the IPAM core says and what must be written: the pool
+ * configuration, or one Service. Writes go to the {@link StatusWriter} and Events to the {@link
+ * EventWriter}; the {@link ControllerLoop} owns the queue, retries and timing. Nothing is allocated
  * before a valid configuration is loaded and every IP already in a Service's status has been
- * claimed.
+ * claimed. Only the loop's thread calls it.
  */
-final class Controller implements Runnable {
-  private static final Logger log = LoggerFactory.getLogger(Controller.class);
+final class Reconciler {
+  private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-  /** The queue key of the pool ConfigMap. */
-  enum ConfigKey {
-    INSTANCE
-  }
-
+  /** What the loop does next with the key. */
   sealed interface Result {
+    /** Done; the key comes back only when something changes. */
     record Done() implements Result {}
 
-    record RetryAfter(Duration delay) implements Result {}
+    /** Failed for now: again after the key's next backoff step. */
+    record Retry() implements Result {}
 
+    /** Done, and every Service must be looked at again (a new configuration, the seed). */
     record ReprocessAll() implements Result {}
   }
 
-  /** The informer caches the controller reads. */
+  /** The informer caches the reconciler reads. */
   interface Cache {
     Service service(ServiceKey key);
 
@@ -66,8 +66,7 @@ final class Controller implements Runnable {
   }
 
   private final Cache cache;
-  private final WorkQueue<Object> queue;
-  private final WorkQueue.Backoff backoff;
+  private final Consumer<WorkKey> requeue;
   private final StatusWriter writer;
   private final EventWriter events;
   private final AllocatorMetrics metrics;
@@ -83,17 +82,18 @@ final class Controller implements Runnable {
   /** Services that got no address; any address given up is retried for them at once. */
   private final Set<ServiceKey> waiting = new LinkedHashSet<>();
 
-  Controller(
+  /**
+   * @param requeue puts a key back on the queue (a waiting Service, when an address comes free)
+   */
+  Reconciler(
       Cache cache,
-      WorkQueue<Object> queue,
-      WorkQueue.Backoff backoff,
+      Consumer<WorkKey> requeue,
       StatusWriter writer,
       EventWriter events,
       AllocatorMetrics metrics,
       String loadBalancerClass) {
     this.cache = cache;
-    this.queue = queue;
-    this.backoff = backoff;
+    this.requeue = requeue;
     this.writer = writer;
     this.events = events;
     this.metrics = metrics;
@@ -105,63 +105,20 @@ final class Controller implements Runnable {
     return seeded;
   }
 
-  /** Called by the {@link StatusWriter} after each write. */
-  void writeDone(ServiceKey key, boolean ok) {
-    if (ok) {
-      queue.succeeded(key);
-    } else {
-      metrics.statusWriteErrors.inc();
-      queue.addAfter(key, backoff.after(queue.failed(key)));
-    }
+  Result reconcile(WorkKey key) {
+    return key instanceof WorkKey.Service s ? reconcile(s.key()) : loadConfig();
   }
 
-  @Override
-  public void run() {
-    queue.add(ConfigKey.INSTANCE);
-    while (!Thread.currentThread().isInterrupted()) {
-      Object key;
-      try {
-        key = queue.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      long start = System.nanoTime();
-      Result result;
-      try {
-        result = key == ConfigKey.INSTANCE ? loadConfig() : reconcile((ServiceKey) key);
-      } catch (RuntimeException e) {
-        log.error("reconciling {} failed", key, e);
-        result = new Result.RetryAfter(backoff.after(queue.failed(key)));
-      }
-      metrics.reconcileSeconds.observe((System.nanoTime() - start) / 1e9);
-      if (result instanceof Result.RetryAfter r) {
-        queue.addAfter(key, r.delay());
-      } else {
-        // A write just queued for this key reports its own outcome: resetting the failure count
-        // here would keep retries of a failing write at the first backoff step forever.
-        if (!(key instanceof ServiceKey service && writer.busy(service))) {
-          queue.succeeded(key);
-        }
-        if (result instanceof Result.ReprocessAll) {
-          enqueueAll();
-        }
-      }
-      publishMetrics();
-    }
-  }
-
-  private void enqueueAll() {
-    for (Service s : sortedServices()) {
-      queue.add(ServiceFacts.key(s));
-    }
+  /** Every Service's key, oldest first: allocation order is deterministic. */
+  List<WorkKey> everything() {
+    return sortedServices().stream().map(s -> (WorkKey) WorkKey.of(ServiceFacts.key(s))).toList();
   }
 
   private List<Service> sortedServices() {
     return oldestFirst(cache.services());
   }
 
-  /** Oldest first, then by key: allocation order is deterministic. */
+  /** Oldest first, then by key. */
   private static List<Service> oldestFirst(List<Service> services) {
     List<Service> all = new ArrayList<>(services);
     all.sort(
@@ -172,7 +129,7 @@ final class Controller implements Runnable {
 
   // ---- the pool configuration ----
 
-  Result loadConfig() {
+  private Result loadConfig() {
     ConfigMap cm = cache.configMap();
     if (cm == null) {
       if (config == null) {
@@ -208,7 +165,7 @@ final class Controller implements Runnable {
       } catch (RuntimeException e) {
         log.warn(
             "listing Services to load existing assignments failed, retrying: {}", e.toString());
-        return new Result.RetryAfter(backoff.after(queue.failed(ConfigKey.INSTANCE)));
+        return new Result.Retry();
       }
       return new Result.ReprocessAll();
     }
@@ -251,7 +208,7 @@ final class Controller implements Runnable {
 
   // ---- Services ----
 
-  Result reconcile(ServiceKey key) {
+  private Result reconcile(ServiceKey key) {
     if (!seeded) {
       return new Result.Done(); // the seed reprocesses everything
     }
@@ -322,7 +279,7 @@ final class Controller implements Runnable {
 
   /** Requeues every waiting Service: an address just came free. */
   private void wakeWaiting() {
-    waiting.forEach(queue::add);
+    waiting.forEach(k -> requeue.accept(WorkKey.of(k)));
   }
 
   private void assigned(Service s, AllocationResult.Assigned a) {
@@ -378,7 +335,8 @@ final class Controller implements Runnable {
     }
   }
 
-  private void publishMetrics() {
+  /** Publishes the pool figures; the loop calls it after each key. */
+  void publishMetrics() {
     List<AllocatorMetrics.PoolFigures> figures = new ArrayList<>(poolSizes.size());
     for (PoolSize p : poolSizes) {
       figures.add(
