@@ -20,8 +20,7 @@ final class ArpParser {
     if (length - arp < ARP_LENGTH) {
       return TRUNCATED;
     }
-    if (Bytes.u16(frame, arp) != HTYPE_ETHERNET
-        || Bytes.u16(frame, arp + 2) != FrameParser.ETHERTYPE_IPV4) {
+    if (Bytes.u16(frame, arp) != HTYPE_ETHERNET || Bytes.u16(frame, arp + 2) != EtherTypes.IPV4) {
       return FOREIGN;
     }
     if (Bytes.u8(frame, arp + 4) != 6 || Bytes.u8(frame, arp + 5) != 4) {

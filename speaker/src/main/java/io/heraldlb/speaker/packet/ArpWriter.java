@@ -59,14 +59,9 @@ public final class ArpWriter {
       IpAddress targetIp) {
     int arp =
         EthernetWriter.write(
-            out,
-            ethDestination,
-            senderMac,
-            vlanTci,
-            FrameParser.ETHERTYPE_ARP,
-            ArpParser.ARP_LENGTH);
+            out, ethDestination, senderMac, vlanTci, EtherTypes.ARP, ArpParser.ARP_LENGTH);
     Bytes.putU16(out, arp, ArpParser.HTYPE_ETHERNET);
-    Bytes.putU16(out, arp + 2, FrameParser.ETHERTYPE_IPV4);
+    Bytes.putU16(out, arp + 2, EtherTypes.IPV4);
     out[arp + 4] = 6;
     out[arp + 5] = 4;
     Bytes.putU16(out, arp + 6, operation);

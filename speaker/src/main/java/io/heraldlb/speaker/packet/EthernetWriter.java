@@ -26,7 +26,7 @@ final class EthernetWriter {
     destination.writeTo(out, 0);
     source.writeTo(out, 6);
     if (vlanTci != Ethernet.NO_VLAN) {
-      Bytes.putU16(out, 12, FrameParser.ETHERTYPE_VLAN);
+      Bytes.putU16(out, 12, EtherTypes.VLAN);
       Bytes.putU16(out, 14, vlanTci);
     }
     Bytes.putU16(out, header - 2, etherType);

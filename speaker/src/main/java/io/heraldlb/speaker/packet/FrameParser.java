@@ -10,11 +10,6 @@ import static io.heraldlb.speaker.packet.ParseFailure.NOT_ARP_OR_NDP;
 public final class FrameParser {
   private FrameParser() {}
 
-  public static final int ETHERTYPE_IPV4 = 0x0800;
-  public static final int ETHERTYPE_ARP = 0x0806;
-  public static final int ETHERTYPE_VLAN = 0x8100;
-  static final int ETHERTYPE_QINQ = 0x88A8;
-  static final int ETHERTYPE_IPV6 = 0x86DD;
   static final int ETHERNET_HEADER = 14;
   static final int VLAN_TAG = 4;
 
@@ -40,22 +35,22 @@ public final class FrameParser {
     int etherType = Bytes.u16(frame, 12);
     int vlanTci = Ethernet.NO_VLAN;
     int payload = ETHERNET_HEADER;
-    if (etherType == ETHERTYPE_VLAN) {
+    if (etherType == EtherTypes.VLAN) {
       if (length < ETHERNET_HEADER + VLAN_TAG) {
         return TRUNCATED_TAG;
       }
       vlanTci = Bytes.u16(frame, 14);
       etherType = Bytes.u16(frame, 16);
       payload += VLAN_TAG;
-      if (etherType == ETHERTYPE_VLAN || etherType == ETHERTYPE_QINQ) {
+      if (etherType == EtherTypes.VLAN || etherType == EtherTypes.QINQ) {
         return STACKED_TAGS;
       }
     }
-    if (etherType != ETHERTYPE_ARP && etherType != ETHERTYPE_IPV6) {
+    if (etherType != EtherTypes.ARP && etherType != EtherTypes.IPV6) {
       return new Unparsed(NOT_ARP_OR_NDP, "ethertype 0x" + Integer.toHexString(etherType));
     }
     Ethernet ethernet = new Ethernet(MacAddress.read(frame, 0), MacAddress.read(frame, 6), vlanTci);
-    return etherType == ETHERTYPE_ARP
+    return etherType == EtherTypes.ARP
         ? ArpParser.parse(frame, payload, length, ethernet)
         : NdpParser.parse(frame, payload, length, ethernet);
   }

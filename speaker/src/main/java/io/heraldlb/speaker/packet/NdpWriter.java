@@ -80,7 +80,7 @@ public final class NdpWriter {
             ethDestination,
             ourMac,
             vlanTci,
-            FrameParser.ETHERTYPE_IPV6,
+            EtherTypes.IPV6,
             NdpParser.IPV6_HEADER + NA_LENGTH);
     Bytes.putU16(out, ip, 0x6000); // version 6, traffic class 0, flow label 0
     Bytes.putU16(out, ip + 2, 0);

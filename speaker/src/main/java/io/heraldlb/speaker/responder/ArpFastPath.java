@@ -4,7 +4,7 @@ import io.heraldlb.config.IpAddress;
 import io.heraldlb.speaker.packet.ArpFrame;
 import io.heraldlb.speaker.packet.ArpWriter;
 import io.heraldlb.speaker.packet.Bytes;
-import io.heraldlb.speaker.packet.FrameParser;
+import io.heraldlb.speaker.packet.EtherTypes;
 import io.heraldlb.speaker.packet.MacAddress;
 import java.util.Arrays;
 import java.util.Set;
@@ -59,16 +59,16 @@ public final class ArpFastPath {
     }
     int arp = 14;
     int tci = -1;
-    if (Bytes.u16(frame, 12) == FrameParser.ETHERTYPE_VLAN) {
+    if (Bytes.u16(frame, 12) == EtherTypes.VLAN) {
       tci = Bytes.u16(frame, 14);
       arp = 18;
       if (length < 46) {
         return 0;
       }
     }
-    if (Bytes.u16(frame, arp - 2) != FrameParser.ETHERTYPE_ARP
+    if (Bytes.u16(frame, arp - 2) != EtherTypes.ARP
         || Bytes.u16(frame, arp) != HTYPE_ETHERNET
-        || Bytes.u16(frame, arp + 2) != FrameParser.ETHERTYPE_IPV4
+        || Bytes.u16(frame, arp + 2) != EtherTypes.IPV4
         || Bytes.u16(frame, arp + 4) != SIZES_6_AND_4
         || Bytes.u16(frame, arp + 6) != ArpFrame.REQUEST) {
       return 0;
@@ -87,13 +87,13 @@ public final class ArpFastPath {
     ours.writeTo(out, 6);
     int reply = 14;
     if (tci >= 0) {
-      Bytes.putU16(out, 12, FrameParser.ETHERTYPE_VLAN);
+      Bytes.putU16(out, 12, EtherTypes.VLAN);
       Bytes.putU16(out, 14, tci);
       reply = 18;
     }
-    Bytes.putU16(out, reply - 2, FrameParser.ETHERTYPE_ARP);
+    Bytes.putU16(out, reply - 2, EtherTypes.ARP);
     Bytes.putU16(out, reply, HTYPE_ETHERNET);
-    Bytes.putU16(out, reply + 2, FrameParser.ETHERTYPE_IPV4);
+    Bytes.putU16(out, reply + 2, EtherTypes.IPV4);
     Bytes.putU16(out, reply + 4, SIZES_6_AND_4);
     Bytes.putU16(out, reply + 6, ArpFrame.REPLY);
     ours.writeTo(out, reply + 8);

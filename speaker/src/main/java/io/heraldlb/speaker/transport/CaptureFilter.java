@@ -1,6 +1,8 @@
 package io.heraldlb.speaker.transport;
 
 import io.heraldlb.config.IpAddress;
+import io.heraldlb.speaker.packet.EtherTypes;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,8 +40,6 @@ final class CaptureFilter {
   static final int RET = 0x06; // BPF_RET | BPF_K
 
   private static final int ETHERTYPE = 12;
-  private static final int ETHERTYPE_ARP = 0x0806;
-  private static final int ETHERTYPE_IPV6 = 0x86dd;
   private static final int ARP_SENDER_IP = 14 + 14;
   private static final int ARP_TARGET_IP = 14 + 24;
   private static final int IPV6_NEXT_HEADER = 14 + 6;
@@ -51,6 +51,17 @@ final class CaptureFilter {
 
   /** Comparisons that share one accepting return: a jump reaches at most 255 instructions on. */
   private static final int CHUNK = 200;
+
+  /** Writes {@code program} as {@code struct sock_filter[]} (the layout of libpcap's bpf_insn). */
+  static void encode(List<Insn> program, ByteBuffer into) {
+    for (int i = 0; i < program.size(); i++) {
+      Insn insn = program.get(i);
+      into.putShort(8 * i, (short) insn.code());
+      into.put(8 * i + 2, (byte) insn.jt());
+      into.put(8 * i + 3, (byte) insn.jf());
+      into.putInt(8 * i + 4, insn.k());
+    }
+  }
 
   /** Accepts nothing. */
   static final List<Insn> REJECT_ALL = List.of(new Insn(RET, 0, 0, 0));
@@ -94,14 +105,14 @@ final class CaptureFilter {
     }
     List<Insn> p = new ArrayList<>();
     p.add(new Insn(LD_H, 0, 0, ETHERTYPE));
-    p.add(new Insn(JEQ, 1, 0, ETHERTYPE_ARP));
+    p.add(new Insn(JEQ, 1, 0, EtherTypes.ARP));
     p.add(new Insn(JA, 0, 0, arp.size())); // over the ARP part, which may be longer than 255
     p.addAll(arp);
     if (v6 != null && v6.isEmpty()) {
       p.add(new Insn(RET, 0, 0, 0));
       return List.copyOf(p);
     }
-    p.add(new Insn(JEQ, 1, 0, ETHERTYPE_IPV6));
+    p.add(new Insn(JEQ, 1, 0, EtherTypes.IPV6));
     p.add(new Insn(RET, 0, 0, 0));
     p.add(new Insn(LD_B, 0, 0, IPV6_NEXT_HEADER));
     p.add(new Insn(JEQ, 1, 0, ICMPV6));

@@ -11,10 +11,11 @@ import java.nio.ByteOrder;
 import java.util.BitSet;
 
 /**
- * The C library calls behind {@link PacketSocketPort}, mapped directly (JNA's fastest form: only
- * primitive arguments, addresses as {@code long}). The setup helpers turn a failed call into an
- * {@link IOException} naming the call and errno; {@link #recvmsg} and {@link #send} are on the
- * answer path and leave errno to the caller. 64-bit Linux only (struct layouts, {@code size_t}).
+ * The C library calls behind {@link PacketSocket} and the capture threads, mapped directly (JNA's
+ * fastest form: only primitive arguments, addresses as {@code long}). {@link #check} and the CPU
+ * helpers turn a failed call into an {@link IOException} naming the call and errno; {@link
+ * #recvmsg} and {@link #send} are on the answer path and leave errno to the caller. 64-bit Linux
+ * only (struct layouts, {@code size_t}).
  */
 final class Linux {
   private Linux() {}
@@ -109,65 +110,6 @@ final class Linux {
       throw new IOException(call + " failed: errno " + Native.getLastError());
     }
     return result;
-  }
-
-  static void setInt(int fd, int level, int name, int value, String what) throws IOException {
-    Scratch s = new Scratch(4);
-    s.view.putInt(0, value);
-    setOption(fd, level, name, s, what);
-  }
-
-  /**
-   * setsockopt with the option's struct in {@code value}, which stays reachable (so its memory is
-   * not freed) until the kernel has copied it.
-   */
-  static void setOption(int fd, int level, int name, Scratch value, String what)
-      throws IOException {
-    try {
-      check(setsockopt(fd, level, name, value.address, value.size), "setsockopt(" + what + ")");
-    } finally {
-      Reference.reachabilityFence(value);
-    }
-  }
-
-  static void bind(int fd, Scratch address, String what) throws IOException {
-    try {
-      check(bind(fd, address.address, address.size), what);
-    } finally {
-      Reference.reachabilityFence(address);
-    }
-  }
-
-  /**
-   * Joins the socket to a CPU fanout group. Group 0 asks the kernel for a new group whose id no
-   * other socket in this network namespace uses; the id is returned for the other members.
-   */
-  static int joinCpuFanout(int fd, int group) throws IOException {
-    int flags = group == 0 ? PACKET_FANOUT_FLAG_UNIQUEID : 0;
-    setInt(fd, SOL_PACKET, PACKET_FANOUT, group | ((PACKET_FANOUT_CPU | flags) << 16), "fanout");
-    Scratch s = new Scratch(8);
-    s.view.putInt(4, 4);
-    try {
-      check(getsockopt(fd, SOL_PACKET, PACKET_FANOUT, s.address, s.address + 4), "getsockopt");
-      return s.view.getInt(0) & 0xffff;
-    } finally {
-      Reference.reachabilityFence(s);
-    }
-  }
-
-  /**
-   * Frames the kernel dropped on {@code fd} since the last call because its buffer was full
-   * (PACKET_STATISTICS, which resets on reading); 0 if it cannot tell.
-   */
-  static long takeDrops(int fd) {
-    Scratch stats = new Scratch(12); // struct tpacket_stats { u32 packets, drops; }, then a length
-    try {
-      stats.view.putInt(8, 8);
-      int rc = getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, stats.address, stats.address + 8);
-      return rc < 0 ? 0 : Integer.toUnsignedLong(stats.view.getInt(4));
-    } finally {
-      Reference.reachabilityFence(stats);
-    }
   }
 
   /** Lets the calling thread run on {@code cpus} only. */

@@ -312,7 +312,8 @@ class CaptureFilterTest {
 
     int run(List<CaptureFilter.Insn> program, byte[] frame) {
       Memory insns = new Memory(8L * program.size());
-      Bpf.encode(program, insns.getByteBuffer(0, insns.size()).order(ByteOrder.nativeOrder()));
+      CaptureFilter.encode(
+          program, insns.getByteBuffer(0, insns.size()).order(ByteOrder.nativeOrder()));
       return run(insns, frame);
     }
   }

@@ -17,8 +17,8 @@ class SchedulerSliceTest {
         before > 0, "this kernel reports no slice for SCHED_OTHER threads (before Linux 6.12)");
 
     assertEquals(
-        PacketSocketPort.SLICE_NANOS,
-        onNewThread(() -> Linux.requestSlice(PacketSocketPort.SLICE_NANOS)));
+        CaptureThread.SLICE_NANOS,
+        onNewThread(() -> Linux.requestSlice(CaptureThread.SLICE_NANOS)));
     // Out of range: the kernel clamps to 0.1 ms, and the thread keeps running normally.
     assertEquals(100_000, onNewThread(() -> Linux.requestSlice(1_000)));
   }
