@@ -7,6 +7,9 @@
 #                                                         memory per assignment, and 1,000 Services
 #                                                         against the mock API server (against a
 #                                                         bare client in the same run)
+#   ./integration-tests/bench.sh ops                      the operations endpoint: HeraldLB's Netty
+#                                                         server against the Prometheus client's
+#                                                         HTTPServer (start, memory, threads, latency)
 #
 # Each subcommand prints its own options with --help. Benchmarks that build a lab take the lab
 # lock (/run/heraldlb-lab/helpers.lock), so that only one lab runs on the machine at a time.
@@ -21,6 +24,7 @@ die() { echo "bench.sh: $*" >&2; exit 1; }
 usage() {
   echo "usage: sudo $0 speaker [--help | options]" >&2
   echo "       $0 allocator" >&2
+  echo "       $0 ops" >&2
   exit 2
 }
 
@@ -43,6 +47,13 @@ case "$command" in
     [ "${BENCH_SKIP_BUILD:-}" = 1 ] || build
     heraldlb_lab_java
     with_lab_lock "${lab_java[@]}" io.heraldlb.it.bench.SpeakerBenchmark "$@"
+    ;;
+  ops)
+    echo "bench.sh: building the ops endpoint benchmark" >&2
+    mvn -B -q -DskipTests -Dspotless.check.skip=true -pl runtime -am test-compile \
+      dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+    java -cp "runtime/target/test-classes:runtime/target/classes:$(cat runtime/target/bench.classpath)" \
+      io.heraldlb.runtime.bench.OpsEndpointBenchmark
     ;;
   allocator)
     # The benchmarks live in the allocator's test classes; JMH forks JVMs with the same class path.

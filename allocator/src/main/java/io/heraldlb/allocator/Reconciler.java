@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * EventWriter}; the {@link ControllerLoop} owns the queue, retries and timing. Nothing is allocated
  * before a valid configuration is loaded and every IP already in a Service's status has been
  * claimed. Only the loop's thread calls it.
+ *
+ * <p>Over 300 lines on purpose: both keys share the claim-before-allocate rule and the wording of
+ * the Events a user reads; the decisions themselves are in {@code ipam}.
  */
 final class Reconciler {
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);

@@ -7,6 +7,9 @@ import java.net.UnknownHostException;
 /**
  * An IPv4 or IPv6 address held as an unsigned 128-bit number ({@code hi:lo}); IPv4 uses the low 32
  * bits. Parsing is strict and never touches DNS, unlike {@link InetAddress#getByName}.
+ *
+ * <p>Over 300 lines on purpose: parsing, RFC 5952 formatting and the arithmetic of one value type,
+ * which every other part of HeraldLB relies on and which are tested together.
  */
 public final class IpAddress implements Comparable<IpAddress> {
 

@@ -1,5 +1,6 @@
 package io.heraldlb.it.bench;
 
+import io.heraldlb.it.lab.ArpWire;
 import io.heraldlb.it.lab.Await;
 import io.heraldlb.it.lab.Cmd;
 import io.heraldlb.it.lab.Lab;
@@ -8,6 +9,7 @@ import io.heraldlb.it.lab.LabClient;
 import io.heraldlb.it.lab.LabException;
 import io.heraldlb.it.lab.LabNode;
 import io.heraldlb.it.lab.LabProcess;
+import io.heraldlb.it.lab.SpeakerLab;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -24,6 +26,9 @@ import java.util.Set;
  * SIGSTOP, graceful hand-over, ARP reply latency on the wire against the kernel's, the first reply
  * after start, start-up convergence, and memory and idle CPU announcing 1,000 addresses. Not part
  * of {@code mvn verify}: run it with {@code integration-tests/bench.sh speaker}.
+ *
+ * <p>Over 300 lines on purpose: one method per scenario whose figures it prints, each short; the
+ * lab helpers they share are in {@link io.heraldlb.it.lab.SpeakerLab}.
  */
 public final class SpeakerBenchmark {
   static final String USAGE =
@@ -200,7 +205,7 @@ public final class SpeakerBenchmark {
       speakers.awaitConverged(CONVERGE);
       double ms = (System.nanoTime() - start) / 1e6;
       LabNode first = speakers.awaitAnnounced(ip, Duration.ofSeconds(20));
-      sleep(Duration.ofSeconds(2));
+      Await.pause(Duration.ofSeconds(2));
       SpeakerLab.stopCapture(capture);
       List<String> claimants = ArpWire.parse(capture.read("arp")).claimants(ip);
       int joinFailures = 0;
@@ -283,13 +288,13 @@ public final class SpeakerBenchmark {
         () -> speakers.awaitAnnounced(ip, Duration.ofSeconds(5)).equals(winner));
     long wait = BURST.toNanos() - (System.nanoTime() - winnerAnnounced);
     if (wait > 0) {
-      sleep(Duration.ofNanos(wait));
+      Await.pause(Duration.ofNanos(wait));
     }
     String mac = speakers.resolveFromClient(ip);
     if (!mac.equals(winner.mac())) {
       throw new LabException("the client resolved " + ip + " to " + mac + ", not " + winner);
     }
-    sleep(Duration.ofMillis(1200));
+    Await.pause(Duration.ofMillis(1200));
   }
 
   /**
@@ -419,16 +424,15 @@ public final class SpeakerBenchmark {
         winner.name() + " to announce " + (options.rssIps() + 1) + " addresses",
         Duration.ofSeconds(120),
         () ->
-            SpeakerLab.sum(
-                    speakers.metrics(winner), "heraldlb_announced", "node=\"" + winner.name())
+            speakers.metrics(winner).sum("heraldlb_announced", "node=\"" + winner.name())
                 >= options.rssIps() + 1);
     out.printf(
         "  %d Services created and announced in %d ms%n",
         options.rssIps(), (System.nanoTime() - start) / 1_000_000);
-    sleep(BURST.plusSeconds(1));
+    Await.pause(BURST.plusSeconds(1));
     long ticks0 = cpuTicks(p.pid());
     long t0 = System.nanoTime();
-    sleep(Duration.ofSeconds(20));
+    Await.pause(Duration.ofSeconds(20));
     long ticks = cpuTicks(p.pid()) - ticks0;
     double seconds = (System.nanoTime() - t0) / 1e9;
     out.printf(
@@ -465,15 +469,6 @@ public final class SpeakerBenchmark {
       return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     } catch (IOException e) {
       throw new LabException("cannot read the CPU time of pid " + pid, e);
-    }
-  }
-
-  static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LabException("interrupted", e);
     }
   }
 }

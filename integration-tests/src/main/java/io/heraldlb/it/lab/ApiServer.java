@@ -10,11 +10,8 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -73,7 +70,7 @@ public final class ApiServer implements LabApi {
       throw new LabException("bad bind address " + bindAddress, e);
     }
     String url = "http://" + bindAddress + ":" + server.getPort();
-    writeKubeconfig(kubeconfig, url);
+    Kubeconfig.write(kubeconfig, url, null, "heraldlb-lab", null);
     ApiServer api = new ApiServer(server, dispatcher, url, kubeconfig);
     api.seedNamespaces();
     return api;
@@ -117,35 +114,6 @@ public final class ApiServer implements LabApi {
           .namespaces()
           .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
           .create();
-    }
-  }
-
-  private static void writeKubeconfig(Path file, String url) {
-    String text =
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: heraldlb-lab
-          cluster:
-            server: %s
-        users:
-        - name: heraldlb-lab
-          user: {}
-        contexts:
-        - name: heraldlb-lab
-          context:
-            cluster: heraldlb-lab
-            user: heraldlb-lab
-            namespace: default
-        current-context: heraldlb-lab
-        """
-            .formatted(url);
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, text, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new LabException("cannot write " + file, e);
     }
   }
 

@@ -40,6 +40,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * its Lease, and the controller would mark every Node unknown after 50 s, taint it and have its
  * Pods evicted. Nodes keep the status the lab gives them, as a kubelet would report it; HeraldLB
  * does not read node readiness anyway (a node's speaker being in the group is what counts).
+ *
+ * <p>Over 300 lines on purpose: the three processes share one PKI, the tokens and the ports, and
+ * the faults the tests inject (stopping the API server, restarting etcd, compacting it) need that
+ * state.
  */
 public final class ControlPlane implements LabApi {
   public static final int API_PORT = 6443;
@@ -438,35 +442,7 @@ public final class ControlPlane implements LabApi {
   }
 
   private void writeKubeconfig(Path file, String user, String token) {
-    String text =
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: heraldlb-lab
-          cluster:
-            server: %s
-            certificate-authority-data: %s
-        users:
-        - name: %s
-          user:
-            token: %s
-        contexts:
-        - name: heraldlb-lab
-          context:
-            cluster: heraldlb-lab
-            user: %s
-            namespace: default
-        current-context: heraldlb-lab
-        """
-            .formatted(url(), base64(pki.caPem()), user, token, user);
-    Pki.write(file, text);
-    try {
-      Files.setPosixFilePermissions(
-          file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    } catch (IOException e) {
-      throw new LabException("cannot restrict " + file, e);
-    }
+    Kubeconfig.write(file, url(), pki.caPem(), user, token);
   }
 
   private static String base64(String text) {

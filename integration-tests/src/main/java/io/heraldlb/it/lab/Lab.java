@@ -22,6 +22,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * named {@code PREFIX-RUNID-*} and removed by {@link #close()}, by a shutdown hook (Ctrl-C), when
  * setup fails halfway, and — if this JVM was killed — by the next lab's {@link
  * #cleanupLeftovers(String)}.
+ *
+ * <p>Over 300 lines on purpose: the parts live in their own classes ({@link Network}, {@link
+ * ControlPlane}, {@link PodNetwork}, {@link NodeProxies}, ...); what is left here is the order in
+ * which they are set up and removed, kept in one file so that removal can be checked against it.
  */
 public final class Lab implements AutoCloseable {
   public static final String DEFAULT_PREFIX = "hlb";

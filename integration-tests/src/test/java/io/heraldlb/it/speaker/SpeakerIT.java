@@ -3,8 +3,7 @@ package io.heraldlb.it.speaker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.heraldlb.it.bench.ArpWire;
-import io.heraldlb.it.bench.SpeakerLab;
+import io.heraldlb.it.lab.ArpWire;
 import io.heraldlb.it.lab.Await;
 import io.heraldlb.it.lab.Frames;
 import io.heraldlb.it.lab.Lab;
@@ -12,6 +11,7 @@ import io.heraldlb.it.lab.LabClient;
 import io.heraldlb.it.lab.LabNode;
 import io.heraldlb.it.lab.LabProcess;
 import io.heraldlb.it.lab.LabTest;
+import io.heraldlb.it.lab.SpeakerLab;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -167,7 +167,7 @@ class SpeakerIT {
   private static double droppedFrames() {
     double total = 0;
     for (LabNode node : lab.nodes()) {
-      total += SpeakerLab.sum(speakers.metrics(node), "heraldlb_frames_dropped_total");
+      total += speakers.metrics(node).sum("heraldlb_frames_dropped_total");
     }
     return total;
   }
@@ -222,7 +222,7 @@ class SpeakerIT {
   }
 
   private static double conflicts(LabNode node) {
-    return SpeakerLab.sum(speakers.metrics(node), "heraldlb_ip_conflicts_total");
+    return speakers.metrics(node).sum("heraldlb_ip_conflicts_total");
   }
 
   @Test

@@ -1,19 +1,9 @@
-package io.heraldlb.it.bench;
+package io.heraldlb.it.lab;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceStatusBuilder;
 import io.heraldlb.config.IpAddress;
-import io.heraldlb.it.lab.Await;
-import io.heraldlb.it.lab.Cmd;
-import io.heraldlb.it.lab.Lab;
-import io.heraldlb.it.lab.LabClient;
-import io.heraldlb.it.lab.LabException;
-import io.heraldlb.it.lab.LabNode;
-import io.heraldlb.it.lab.LabProcess;
-import io.heraldlb.it.lab.Netns;
-import io.heraldlb.it.lab.Programs;
-import io.heraldlb.it.lab.Subnet;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,19 +17,19 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Speakers on a {@link Lab}, one real JVM per node, and what tests and benchmarks ask of them:
  * start, wait until their group has converged, publish a Service address, find out who answers, and
  * the election's expected answer computed here independently of the speaker's code.
+ *
+ * <p>Over 300 lines on purpose: it is the one helper layer for speakers in the lab, shared by
+ * {@code SpeakerIT} and the benchmark, so that both measure the same way.
  */
 public final class SpeakerLab {
   public static final String NAMESPACE = "default";
   public static final int HTTP_PORT = 7473;
   public static final int SERVICE_PORT = 80;
-  private static final Pattern VIEW = Pattern.compile("speaker group view \\d+: \\[(.*)]");
 
   private final Lab lab;
   private final Map<String, LabProcess> speakers = new ConcurrentHashMap<>();
@@ -115,7 +105,8 @@ public final class SpeakerLab {
             }
           }
           Set<String> want = names(live);
-          return live.stream().allMatch(n -> latestView(speaker(n)).equals(Optional.of(want)));
+          return live.stream()
+              .allMatch(n -> SpeakerGroup.lastView(speaker(n)).equals(Optional.of(want)));
         });
     return Duration.ofNanos(System.nanoTime() - start);
   }
@@ -123,18 +114,6 @@ public final class SpeakerLab {
   /** Tells {@link #awaitConverged} that this speaker was stopped on purpose. */
   public void stoppedOnPurpose(LabNode node) {
     deliberatelyStopped.add(speaker(node).pid());
-  }
-
-  /** The members of the last view this run of the speaker logged. */
-  public static Optional<Set<String>> latestView(LabProcess speaker) {
-    Set<String> latest = null;
-    for (String line : speaker.output()) {
-      Matcher m = VIEW.matcher(line);
-      if (m.find()) {
-        latest = new TreeSet<>(Arrays.asList(m.group(1).split(",\\s*")));
-      }
-    }
-    return Optional.ofNullable(latest);
   }
 
   /**
@@ -258,7 +237,7 @@ public final class SpeakerLab {
     LabClient client = client();
     LabClient.Capture capture = client.capture(name, "arp");
     LabProcess probe = startProbe(ip, 400, Duration.ofMillis(10));
-    SpeakerBenchmark.sleep(Duration.ofSeconds(1));
+    Await.pause(Duration.ofSeconds(1));
     LabProcess victim = speaker(node);
     stoppedOnPurpose(node);
     long start = System.nanoTime();
@@ -281,7 +260,7 @@ public final class SpeakerLab {
 
   /** Lets tcpdump write what it has queued, then stops it. */
   public static void stopCapture(LabClient.Capture capture) {
-    SpeakerBenchmark.sleep(Duration.ofMillis(500));
+    Await.pause(Duration.ofMillis(500));
     capture.stop();
   }
 
@@ -354,39 +333,9 @@ public final class SpeakerLab {
     throw new LabException("no address from ." + firstHost + " is won by " + winner.name());
   }
 
-  /** The speaker's Prometheus text, fetched inside its node's namespace. */
-  public String metrics(LabNode node) {
-    return Cmd.run(
-            List.of(
-                node.exec(
-                    "curl", "-s", "--max-time", "3", "http://127.0.0.1:" + HTTP_PORT + "/metrics")),
-            Duration.ofSeconds(10))
-        .orThrow()
-        .out();
-  }
-
-  /** The sum of every sample of {@code metric} (any labels) in a Prometheus text. */
-  public static double sum(String metricsText, String metric) {
-    double total = 0;
-    for (String line : metricsText.split("\n")) {
-      if (line.startsWith(metric + " ") || line.startsWith(metric + "{")) {
-        String[] parts = line.trim().split("\\s+");
-        total += Double.parseDouble(parts[parts.length - 1]);
-      }
-    }
-    return total;
-  }
-
-  /** The samples of {@code metric} whose labels contain {@code labelFragment}. */
-  public static double sum(String metricsText, String metric, String labelFragment) {
-    double total = 0;
-    for (String line : metricsText.split("\n")) {
-      if (line.startsWith(metric + "{") && line.contains(labelFragment)) {
-        String[] parts = line.trim().split("\\s+");
-        total += Double.parseDouble(parts[parts.length - 1]);
-      }
-    }
-    return total;
+  /** One scrape of the speaker's metrics, inside its node's namespace. */
+  public Metrics metrics(LabNode node) {
+    return Metrics.scrape(node, HTTP_PORT);
   }
 
   public static Set<String> names(Collection<LabNode> nodes) {

@@ -1,4 +1,4 @@
-package io.heraldlb.it.bench;
+package io.heraldlb.it.lab;
 
 import java.util.ArrayList;
 import java.util.HashMap;

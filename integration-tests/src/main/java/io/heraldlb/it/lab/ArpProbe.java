@@ -1,6 +1,5 @@
-package io.heraldlb.it.bench;
+package io.heraldlb.it.lab;
 
-import io.heraldlb.it.lab.Frames;
 import java.util.concurrent.locks.LockSupport;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
