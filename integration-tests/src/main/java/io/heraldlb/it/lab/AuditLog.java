@@ -1,7 +1,5 @@
 package io.heraldlb.it.lab;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The real API server's audit log of HeraldLB's own requests (the control plane's policy records
@@ -84,24 +84,24 @@ public final class AuditLog {
         if (object.isMissingNode()) {
           continue; // a non-resource URL (/version, /healthz)
         }
-        String resource = object.path("resource").asText();
+        String resource = object.path("resource").asString();
         if (object.hasNonNull("subresource")) {
-          resource += "/" + object.path("subresource").asText();
+          resource += "/" + object.path("subresource").asString();
         }
         byId.put(
-            event.path("auditID").asText(),
+            event.path("auditID").asString(),
             new Request(
-                event.path("user").path("username").asText(),
-                event.path("verb").asText(),
-                object.path("apiGroup").asText(""),
+                event.path("user").path("username").asString(),
+                event.path("verb").asString(),
+                object.path("apiGroup").asString(""),
                 resource,
-                object.hasNonNull("namespace") ? object.path("namespace").asText() : null,
-                object.hasNonNull("name") ? object.path("name").asText() : null,
+                object.hasNonNull("namespace") ? object.path("namespace").asString() : null,
+                object.hasNonNull("name") ? object.path("name").asString() : null,
                 !"forbid"
                     .equals(
-                        event.path("annotations").path("authorization.k8s.io/decision").asText()),
+                        event.path("annotations").path("authorization.k8s.io/decision").asString()),
                 event.path("responseStatus").path("code").asInt(0),
-                Instant.parse(event.path("requestReceivedTimestamp").asText())));
+                Instant.parse(event.path("requestReceivedTimestamp").asString())));
       }
     } catch (IOException | RuntimeException e) {
       throw new LabException("cannot read the audit log " + file + ": " + e.getMessage(), e);
