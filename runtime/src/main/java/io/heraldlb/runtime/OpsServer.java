@@ -10,14 +10,25 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The operations endpoint both programs serve: {@code /metrics} (Prometheus text), {@code /healthz}
  * and {@code /readyz}. One event-loop thread; it answers scrapes and probes, nothing else.
+ *
+ * <p>Netty rather than the JDK's HTTP server (which the Prometheus client wraps): the speaker's
+ * port is on the node's address, and a client that sends half a request holds one of the JDK
+ * server's worker threads until it goes away, so a few of them starve the kubelet's probes. Here a
+ * stalled connection costs a buffer, never the loop, and is dropped after {@link #IDLE_SECONDS}.
+ * {@code ./integration-tests/bench.sh ops} measures both.
  */
 public final class OpsServer implements AutoCloseable {
+  /** A connection that sends nothing for this long is closed; scrapers reconnect. */
+  static final int IDLE_SECONDS = 30;
+
   private final EventLoopGroup group;
   private final Channel channel;
 
@@ -41,6 +52,7 @@ public final class OpsServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                       ch.pipeline()
+                          .addLast(new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS))
                           .addLast(new HttpServerCodec())
                           .addLast(new HttpObjectAggregator(8192))
                           .addLast(new OpsHandler(registry, health, readiness));
@@ -63,6 +75,6 @@ public final class OpsServer implements AutoCloseable {
   @Override
   public void close() {
     channel.close().awaitUninterruptibly();
-    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
   }
 }

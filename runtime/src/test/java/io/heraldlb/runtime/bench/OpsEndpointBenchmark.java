@@ -7,7 +7,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +37,11 @@ public final class OpsEndpointBenchmark {
   private static final int WARMUP = 500;
   private static final int SCRAPES = 2_000;
 
+  /** Connections that send half a request and then nothing, as a hostile or broken client does. */
+  private static final int STALLED = 256;
+
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+
   private OpsEndpointBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -56,13 +63,28 @@ public final class OpsEndpointBenchmark {
   }
 
   record Figures(
-      String server, double startMs, long rssKib, long threads, double p50Us, double p99Us) {
+      String server,
+      double startMs,
+      long rssKib,
+      long threads,
+      double p50Us,
+      double p99Us,
+      String whileStalled) {
     @Override
     public String toString() {
       return String.format(
           "%-6s first answer %.0f ms after JVM start, RSS %d MiB, %d threads; /metrics p50 %.0f µs,"
-              + " p99 %.0f µs (%d scrapes of %d series)",
-          server, startMs, rssKib / 1024, threads, p50Us, p99Us, SCRAPES, SERIES);
+              + " p99 %.0f µs (%d scrapes of %d series); with %d stalled connections open: %s",
+          server,
+          startMs,
+          rssKib / 1024,
+          threads,
+          p50Us,
+          p99Us,
+          SCRAPES,
+          SERIES,
+          STALLED,
+          whileStalled);
     }
   }
 
@@ -146,11 +168,49 @@ public final class OpsEndpointBenchmark {
           field(status, "VmRSS:"),
           field(status, "Threads:"),
           nanos[SCRAPES / 2] / 1e3,
-          nanos[SCRAPES * 99 / 100] / 1e3);
+          nanos[SCRAPES * 99 / 100] / 1e3,
+          whileStalled(uri));
     } finally {
       child.getOutputStream().close();
       if (!child.waitFor(10, TimeUnit.SECONDS)) {
         child.destroyForcibly();
+      }
+    }
+  }
+
+  /**
+   * A speaker's ops port is on the node's own address (host network), so anyone on the node network
+   * can connect to it. Opens {@link #STALLED} connections that send half a request head and then
+   * wait, then scrapes once over a new connection, as the kubelet's next probe would.
+   */
+  private static String whileStalled(URI uri) throws IOException, InterruptedException {
+    List<Socket> stalled = new ArrayList<>();
+    try {
+      for (int i = 0; i < STALLED; i++) {
+        Socket socket = new Socket(uri.getHost(), uri.getPort());
+        stalled.add(socket);
+        OutputStream out = socket.getOutputStream();
+        out.write("GET /metrics HTTP/1.1\r\nHost: bench\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+      }
+      Thread.sleep(200); // let the server take every connection in before the probe
+      HttpClient fresh =
+          HttpClient.newBuilder()
+              .proxy(HttpClient.Builder.NO_PROXY)
+              .connectTimeout(PROBE_TIMEOUT)
+              .build();
+      long t = System.nanoTime();
+      try {
+        scrape(fresh, HttpRequest.newBuilder(uri).timeout(PROBE_TIMEOUT).build());
+        return String.format("answered in %.1f ms", (System.nanoTime() - t) / 1e6);
+      } catch (java.net.http.HttpTimeoutException e) {
+        return "no answer in " + PROBE_TIMEOUT.toSeconds() + " s";
+      } catch (Exception e) {
+        return "failed: " + e;
+      }
+    } finally {
+      for (Socket socket : stalled) {
+        socket.close();
       }
     }
   }
