@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,11 +54,12 @@ final class Allocator implements AutoCloseable {
   private final StatusWriter writer;
   private final ControllerLoop loop;
   private final Reconciler reconciler;
-  private SharedIndexInformer<Service> services;
-  private SharedIndexInformer<ConfigMap> configMaps;
-  private LeaderElector elector;
-  private CompletableFuture<?> election;
-  private Thread worker;
+  // Set by start() and read by the ops server's thread too: null until then.
+  private volatile @Nullable SharedIndexInformer<Service> services;
+  private volatile @Nullable SharedIndexInformer<ConfigMap> configMaps;
+  private volatile @Nullable LeaderElector elector;
+  private volatile @Nullable CompletableFuture<?> election;
+  private volatile @Nullable Thread worker;
   private volatile boolean leading;
   private boolean stoppedWriting;
 
@@ -96,14 +98,14 @@ final class Allocator implements AutoCloseable {
 
   /** Starts the informers, waits until they have synced, then joins the leader election. */
   void start() throws InterruptedException {
-    services =
+    SharedIndexInformer<Service> services =
         client
             .services()
             .inAnyNamespace()
             .inform(
                 handler(s -> queue.add(WorkKey.of(ServiceFacts.key(s)))),
                 Duration.ofMinutes(10).toMillis());
-    configMaps =
+    SharedIndexInformer<ConfigMap> configMaps =
         client
             .configMaps()
             .inNamespace(settings.namespace())
@@ -111,6 +113,8 @@ final class Allocator implements AutoCloseable {
             .inform(
                 handler(cm -> queue.add(WorkKey.Config.INSTANCE)),
                 Duration.ofMinutes(10).toMillis());
+    this.services = services;
+    this.configMaps = configMaps;
     for (SharedIndexInformer<?> informer : List.of(services, configMaps)) {
       informer
           .stopped()
@@ -127,7 +131,7 @@ final class Allocator implements AutoCloseable {
       }
     }
     log.info("caches synced: {} Service(s)", services.getStore().list().size());
-    elector =
+    LeaderElector elector =
         client
             .leaderElector()
             .withConfig(
@@ -143,6 +147,7 @@ final class Allocator implements AutoCloseable {
                         new LeaderCallbacks(this::startLeading, this::stopLeading, this::newLeader))
                     .build())
             .build();
+    this.elector = elector;
     election = elector.start();
   }
 
@@ -150,8 +155,9 @@ final class Allocator implements AutoCloseable {
     log.info("{} leads: allocating", settings.identity());
     leading = true;
     metrics.leader.set(1);
-    worker = new Thread(loop, "reconcile");
+    Thread worker = new Thread(loop, "reconcile");
     worker.setDaemon(true);
+    this.worker = worker;
     worker.start();
   }
 
@@ -162,7 +168,10 @@ final class Allocator implements AutoCloseable {
     leading = false;
     lock.revoke();
     metrics.leader.set(0);
-    worker.interrupt();
+    Thread worker = this.worker;
+    if (worker != null) {
+      worker.interrupt();
+    }
     log.error(
         "{} lost the Lease {}; stopping so that state is rebuilt from the API",
         settings.identity(),
@@ -179,7 +188,10 @@ final class Allocator implements AutoCloseable {
   }
 
   /** {@code null} when the informers and (on the leader) the worker are alive. */
-  String healthProblem() {
+  @Nullable String healthProblem() {
+    SharedIndexInformer<Service> services = this.services;
+    SharedIndexInformer<ConfigMap> configMaps = this.configMaps;
+    Thread worker = this.worker;
     if (services == null || configMaps == null) {
       return "starting";
     }
@@ -189,19 +201,19 @@ final class Allocator implements AutoCloseable {
     if (!configMaps.isRunning()) {
       return "the ConfigMap informer has stopped";
     }
-    if (leading && !worker.isAlive()) {
+    if (leading && worker != null && !worker.isAlive()) {
       return "the reconcile worker has stopped";
     }
     return null;
   }
 
   /** Ready once caches are warm; the leader also needs its initial load done. */
-  String readinessProblem() {
+  @Nullable String readinessProblem() {
     String health = healthProblem();
     if (health != null) {
       return health;
     }
-    if (!services.hasSynced() || !configMaps.hasSynced()) {
+    if (!started(services).hasSynced() || !started(configMaps).hasSynced()) {
       return "caches are not synced";
     }
     if (leading && !reconciler.seeded()) {
@@ -242,15 +254,22 @@ final class Allocator implements AutoCloseable {
     };
   }
 
+  private static <T> T started(@Nullable T informer) {
+    if (informer == null) {
+      throw new IllegalStateException("the informers have not been started");
+    }
+    return informer;
+  }
+
   private final class InformerCache implements Reconciler.Cache {
     @Override
-    public Service service(ServiceKey key) {
-      return services.getStore().getByKey(key.namespace() + "/" + key.name());
+    public @Nullable Service service(ServiceKey key) {
+      return started(services).getStore().getByKey(key.namespace() + "/" + key.name());
     }
 
     @Override
     public List<Service> services() {
-      return services.getStore().list();
+      return started(services).getStore().list();
     }
 
     @Override
@@ -259,8 +278,10 @@ final class Allocator implements AutoCloseable {
     }
 
     @Override
-    public ConfigMap configMap() {
-      return configMaps.getStore().getByKey(settings.namespace() + "/" + settings.configMap());
+    public @Nullable ConfigMap configMap() {
+      return started(configMaps)
+          .getStore()
+          .getByKey(settings.namespace() + "/" + settings.configMap());
     }
   }
 
@@ -283,6 +304,7 @@ final class Allocator implements AutoCloseable {
     stoppedWriting = true;
     leading = false; // the elector's stop callback, which cancelling calls, has nothing to do
     metrics.leader.set(0);
+    Thread worker = this.worker;
     if (worker != null) {
       worker.interrupt();
       try {
@@ -291,6 +313,7 @@ final class Allocator implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    CompletableFuture<?> election = this.election;
     if (election != null) {
       election.cancel(true); // no more renewals; the fence still covers writes in flight
     }
@@ -299,6 +322,7 @@ final class Allocator implements AutoCloseable {
     if (writes.fencedWrites() > 0) {
       log.warn("{} write(s) not sent: the Lease had lapsed", writes.fencedWrites());
     }
+    LeaderElector elector = this.elector;
     if (elector == null) {
       return;
     }
@@ -322,6 +346,8 @@ final class Allocator implements AutoCloseable {
   public void close() {
     stopWriting();
     // Watches last: the informers must see nothing in flight when they stop.
+    SharedIndexInformer<Service> services = this.services;
+    SharedIndexInformer<ConfigMap> configMaps = this.configMaps;
     if (services != null) {
       services.close();
     }

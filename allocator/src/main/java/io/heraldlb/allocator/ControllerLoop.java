@@ -2,6 +2,7 @@ package io.heraldlb.allocator;
 
 import io.heraldlb.allocator.ipam.ServiceKey;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,7 @@ final class ControllerLoop implements Runnable {
   private final WorkQueue<WorkKey> queue;
   private final WorkQueue.Backoff backoff;
   private final AllocatorMetrics metrics;
-  private Reconciler reconciler;
+  private @Nullable Reconciler reconciler; // set once, by reconcilingWith, before run
   private Predicate<ServiceKey> writing = k -> false;
 
   ControllerLoop(WorkQueue<WorkKey> queue, WorkQueue.Backoff backoff, AllocatorMetrics metrics) {
@@ -49,6 +50,10 @@ final class ControllerLoop implements Runnable {
 
   @Override
   public void run() {
+    Reconciler reconciler = this.reconciler;
+    if (reconciler == null) {
+      throw new IllegalStateException("run before reconcilingWith");
+    }
     queue.add(WorkKey.Config.INSTANCE);
     while (!Thread.currentThread().isInterrupted()) {
       WorkKey key;

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ final class Reconciler {
 
   /** The informer caches the reconciler reads. */
   interface Cache {
-    Service service(ServiceKey key);
+    @Nullable Service service(ServiceKey key);
 
     List<Service> services();
 
@@ -65,7 +66,7 @@ final class Reconciler {
      */
     List<Service> servicesFromApi();
 
-    ConfigMap configMap();
+    @Nullable ConfigMap configMap();
   }
 
   private final Cache cache;
@@ -75,7 +76,7 @@ final class Reconciler {
   private final AllocatorMetrics metrics;
   private final String loadBalancerClass;
   private final Ipam ipam = new Ipam(PoolConfig.EMPTY);
-  private PoolConfig config;
+  private @Nullable PoolConfig config; // null until the first valid ConfigMap
 
   private record PoolSize(String pool, Family family, double total) {}
 
@@ -224,7 +225,7 @@ final class Reconciler {
     try {
       request = ServiceFacts.toRequest(s);
     } catch (ServiceFacts.InvalidService e) {
-      failed(s, e.getMessage(), ipam.assignment(key).orElse(null));
+      failed(s, String.valueOf(e.getMessage()), ipam.assignment(key).orElse(null));
       return new Result.Done();
     }
     AllocationResult result = ipam.assign(request);
@@ -237,7 +238,7 @@ final class Reconciler {
     return new Result.Done();
   }
 
-  private void release(ServiceKey key, Service s) {
+  private void release(ServiceKey key, @Nullable Service s) {
     var released = ipam.release(key);
     waiting.remove(key);
     if (released.isPresent()) {
@@ -317,7 +318,7 @@ final class Reconciler {
     }
   }
 
-  private void failed(Service s, String reason, Assignment kept) {
+  private void failed(Service s, String reason, @Nullable Assignment kept) {
     ServiceKey key = ServiceFacts.key(s);
     metrics.allocationFailures.inc();
     List<IpAddress> shown = LoadBalancerServices.ingressIps(s);

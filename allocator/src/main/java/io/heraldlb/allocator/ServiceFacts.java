@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The edge between a fabric8 {@link Service} and the IPAM core: the annotations HeraldLB reads (and
@@ -89,7 +90,7 @@ final class ServiceFacts {
           families(spec),
           FamilyPolicy.fromKubernetes(spec.getIpFamilyPolicy()),
           orElse(() -> requestedIps(annotations, spec.getLoadBalancerIP()), List.of()),
-          orElse(() -> requestedPool(annotations), null),
+          lenientPool(annotations),
           sharing == null || sharing.isBlank() ? null : sharing,
           ports(spec),
           local,
@@ -110,6 +111,14 @@ final class ServiceFacts {
     }
   }
 
+  private static @Nullable String lenientPool(Map<String, String> annotations) {
+    try {
+      return requestedPool(annotations);
+    } catch (InvalidService e) {
+      return null;
+    }
+  }
+
   private static List<Family> families(ServiceSpec spec) {
     List<Family> families = new ArrayList<>();
     for (String f : Objects.requireNonNullElse(spec.getIpFamilies(), List.<String>of())) {
@@ -122,7 +131,7 @@ final class ServiceFacts {
   }
 
   /** The value of {@code heraldlb.io/<name>} or its MetalLB aliases; the first one set wins. */
-  static String annotation(Map<String, String> annotations, String name) {
+  static @Nullable String annotation(Map<String, String> annotations, String name) {
     for (String prefix : ALIAS_PREFIXES) {
       String v = annotations.get(prefix + name);
       if (v != null) {
@@ -194,7 +203,7 @@ final class ServiceFacts {
     return ips;
   }
 
-  static String requestedPool(Map<String, String> annotations) throws InvalidService {
+  static @Nullable String requestedPool(Map<String, String> annotations) throws InvalidService {
     String pool = annotation(annotations, "address-pool");
     if (pool == null) {
       return null;
@@ -207,7 +216,7 @@ final class ServiceFacts {
     return pool.strip();
   }
 
-  static String sharingKey(Map<String, String> annotations) throws InvalidService {
+  static @Nullable String sharingKey(Map<String, String> annotations) throws InvalidService {
     String key = annotation(annotations, "allow-shared-ip");
     if (key == null) {
       return null;

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes Service statuses, then the pool annotation, through the {@link WriteQueue}, so the single
@@ -26,7 +27,7 @@ import java.util.function.BiConsumer;
  */
 final class StatusWriter {
   /** What a Service should show: its IPs (empty clears the status) and the pool they came from. */
-  record Wanted(Service service, List<IpAddress> ips, String pool) {}
+  record Wanted(Service service, List<IpAddress> ips, @Nullable String pool) {}
 
   private final KubernetesClient client;
   private final WriteQueue queue;
@@ -36,7 +37,7 @@ final class StatusWriter {
   /** What was last written per Service, and the versions of it that write was based on or made. */
   private final Map<ServiceKey, Written> written = new HashMap<>();
 
-  private record Written(List<IpAddress> ips, String pool, Set<String> versions) {}
+  private record Written(List<IpAddress> ips, @Nullable String pool, Set<String> versions) {}
 
   private final BiConsumer<ServiceKey, Boolean> outcome;
 
@@ -207,7 +208,7 @@ final class StatusWriter {
         .build();
   }
 
-  private static String currentPool(Service s) {
+  private static @Nullable String currentPool(Service s) {
     Map<String, String> annotations = s.getMetadata().getAnnotations();
     return annotations == null ? null : annotations.get(ServiceFacts.ALLOCATED_FROM);
   }

@@ -1,5 +1,7 @@
 package io.heraldlb.config;
 
+import org.jspecify.annotations.Nullable;
+
 /** An IP address family. */
 public enum Family {
   IPV4(32),
@@ -21,7 +23,7 @@ public enum Family {
   }
 
   /** Parses {@code IPv4} / {@code IPv6} as Kubernetes writes them; {@code null} otherwise. */
-  public static Family fromKubernetesName(String name) {
+  public static @Nullable Family fromKubernetesName(String name) {
     if ("IPv4".equals(name)) {
       return IPV4;
     }

@@ -51,7 +51,7 @@ final class HoconPools {
       // Substitutions may refer to the file itself but never to the environment of the process.
       root = parsed.resolve(ConfigResolveOptions.noSystem()).root();
     } catch (ConfigException e) {
-      errors.add(ConfigParser.NATIVE_KEY, e.getMessage());
+      errors.add(ConfigParser.NATIVE_KEY, String.valueOf(e.getMessage()));
       return List.of();
     }
     List<PoolDraft> drafts = new ArrayList<>();
@@ -123,7 +123,7 @@ final class HoconPools {
       d.ranges.add(range);
       d.rangePaths.add(at);
     } catch (InvalidAddressException e) {
-      errors.add(at, e.getMessage());
+      errors.add(at, String.valueOf(e.getMessage()));
     }
   }
 

@@ -3,6 +3,7 @@ package io.heraldlb.config;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An IPv4 or IPv6 address held as an unsigned 128-bit number ({@code hi:lo}); IPv4 uses the low 32
@@ -72,7 +73,7 @@ public final class IpAddress implements Comparable<IpAddress> {
   }
 
   /** Returns the parsed address, or {@code null} if {@code text} is not a literal IP address. */
-  public static IpAddress tryParse(String text) {
+  public static @Nullable IpAddress tryParse(String text) {
     try {
       return parse(text);
     } catch (InvalidAddressException e) {
@@ -216,7 +217,7 @@ public final class IpAddress implements Comparable<IpAddress> {
   }
 
   /** The next address, or {@code null} past the end of the family's space. */
-  public IpAddress next() {
+  public @Nullable IpAddress next() {
     if (isV4()) {
       return lo == 0xFFFF_FFFFL ? null : new IpAddress(family, 0, lo + 1);
     }
@@ -227,7 +228,7 @@ public final class IpAddress implements Comparable<IpAddress> {
   }
 
   /** The previous address, or {@code null} before the start of the family's space. */
-  public IpAddress previous() {
+  public @Nullable IpAddress previous() {
     if (lo == 0) {
       return hi == 0 ? null : new IpAddress(family, hi - 1, -1L);
     }

@@ -3,6 +3,7 @@ package io.heraldlb.config;
 import java.math.BigInteger;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An inclusive range of addresses of one family. Sizes are {@link BigInteger} (an IPv6 /64 holds
@@ -107,7 +108,7 @@ public record IpRange(IpAddress first, IpAddress last) implements Iterable<IpAdd
   @Override
   public Iterator<IpAddress> iterator() {
     return new Iterator<>() {
-      private IpAddress next = first;
+      private @Nullable IpAddress next = first;
 
       @Override
       public boolean hasNext() {

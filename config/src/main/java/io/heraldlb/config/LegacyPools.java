@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -72,7 +73,7 @@ final class LegacyPools {
     return drafts;
   }
 
-  private static PoolDraft readPool(String at, Object raw, Errors errors) {
+  private static @Nullable PoolDraft readPool(String at, Object raw, Errors errors) {
     if (!(raw instanceof Map<?, ?> pool)) {
       errors.add(at, "a pool must be a mapping with name, protocol and addresses");
       return null;
@@ -151,7 +152,7 @@ final class LegacyPools {
         || (v instanceof Map<?, ?> m && m.isEmpty());
   }
 
-  static String firstLine(String message) {
+  static String firstLine(@Nullable String message) {
     if (message == null) {
       return "unknown error";
     }

@@ -1,6 +1,7 @@
 package io.heraldlb.config;
 
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Syntax checks for names that come from users: Kubernetes names, label keys and values. */
 public final class Names {
@@ -14,7 +15,7 @@ public final class Names {
   private Names() {}
 
   /** An RFC 1123 label as used for namespaces and pool names; {@code null} if valid. */
-  public static String checkDnsLabel(String s) {
+  public static @Nullable String checkDnsLabel(String s) {
     if (s.isEmpty() || s.length() > 63 || !DNS_LABEL.matcher(s).matches()) {
       return "'" + s + "' is not a valid name (lower-case letters, digits and '-', at most 63)";
     }
@@ -22,7 +23,7 @@ public final class Names {
   }
 
   /** A DNS subdomain as used for object names; {@code null} if valid. */
-  public static String checkDnsSubdomain(String s) {
+  public static @Nullable String checkDnsSubdomain(String s) {
     if (s.isEmpty() || s.length() > 253 || !DNS_SUBDOMAIN.matcher(s).matches()) {
       return "'" + s + "' is not a valid Kubernetes name";
     }
@@ -30,7 +31,7 @@ public final class Names {
   }
 
   /** A label key ({@code prefix/name}); {@code null} if valid. */
-  public static String checkLabelKey(String key) {
+  public static @Nullable String checkLabelKey(String key) {
     int slash = key.indexOf('/');
     String name = slash < 0 ? key : key.substring(slash + 1);
     if (slash >= 0) {
@@ -46,7 +47,7 @@ public final class Names {
   }
 
   /** A label value (may be empty); {@code null} if valid. */
-  public static String checkLabelValue(String value) {
+  public static @Nullable String checkLabelValue(String value) {
     if (value.isEmpty()) {
       return null;
     }
@@ -57,7 +58,7 @@ public final class Names {
   }
 
   /** A Linux interface name (at most 15 characters); {@code null} if valid. */
-  public static String checkInterface(String name) {
+  public static @Nullable String checkInterface(String name) {
     if (!INTERFACE.matcher(name).matches()) {
       return "'" + name + "' is not a valid interface name";
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,7 @@ public final class EventWriter {
   private final Clock clock;
   private final String program;
   private final String instance;
-  private final String host;
+  private final @Nullable String host;
   private final Map<String, Said> said = new HashMap<>();
   private final AtomicInteger backlog = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
@@ -77,7 +78,7 @@ public final class EventWriter {
       Clock clock,
       String program,
       String instance,
-      String host) {
+      @Nullable String host) {
     this.client = client;
     this.executor = executor;
     this.clock = clock;

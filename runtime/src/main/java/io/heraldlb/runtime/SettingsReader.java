@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a program's settings: the {@code heraldlb} block of every {@code reference.conf} on the
@@ -38,7 +39,7 @@ public final class SettingsReader {
     return List.copyOf(errors);
   }
 
-  public String string(String key, Function<String, String> check) {
+  public String string(String key, @Nullable Function<String, @Nullable String> check) {
     String value;
     try {
       value = config.getString(key);

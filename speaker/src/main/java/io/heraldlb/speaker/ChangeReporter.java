@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,7 @@ final class ChangeReporter {
     }
   }
 
-  private void won(Assignment a, IpPlan plan, Set<String> members, boolean failover) {
+  private void won(Assignment a, @Nullable IpPlan plan, Set<String> members, boolean failover) {
     metrics.announced(a.ip().toString(), a.services(), node, true);
     if (failover) {
       metrics.failover();
@@ -77,7 +78,7 @@ final class ChangeReporter {
     announcedEvents(plan, a);
   }
 
-  private void announcedEvents(IpPlan plan, Assignment a) {
+  private void announcedEvents(@Nullable IpPlan plan, Assignment a) {
     if (plan == null) {
       return;
     }
@@ -91,7 +92,7 @@ final class ChangeReporter {
     plan.services().forEach(s -> events.emit(s, false, EventSink.ANNOUNCED, message));
   }
 
-  private static String why(IpPlan plan) {
+  private static String why(@Nullable IpPlan plan) {
     if (plan == null) {
       return "no Service uses it any more";
     }
@@ -141,8 +142,9 @@ final class ChangeReporter {
             log.warn("{}", message);
           }
           boolean ours = noInterface.containsKey(ip);
-          if (ours || reporter) {
-            plans.get(ip).services().forEach(s -> events.emit(s, true, EventSink.FAILED, message));
+          IpPlan plan = plans.get(ip);
+          if ((ours || reporter) && plan != null) {
+            plan.services().forEach(s -> events.emit(s, true, EventSink.FAILED, message));
           }
         });
     lastProblem.clear();

@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -253,7 +254,7 @@ final class Speaker {
     loop.tick();
   }
 
-  private String healthProblem() {
+  private @Nullable String healthProblem() {
     String scan = interfaces == null ? null : interfaces.scanProblem(settings.interfaceRescan());
     if (scan != null) {
       return scan;

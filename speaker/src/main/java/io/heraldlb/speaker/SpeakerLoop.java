@@ -27,6 +27,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,7 +147,7 @@ final class SpeakerLoop {
   }
 
   /** {@code null}, or why this speaker answers for nothing: its group is a minority. */
-  String minorityProblem() {
+  @Nullable String minorityProblem() {
     Group g = lastGroup;
     return g.quorum().mayAnnounce()
         ? null

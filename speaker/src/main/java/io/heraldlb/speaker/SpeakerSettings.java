@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The speaker's settings, read and checked once at start-up.
@@ -115,20 +116,20 @@ public record SpeakerSettings(
     return Duration.ofMillis(millis);
   }
 
-  private static String nodeName(String value) {
+  private static @Nullable String nodeName(String value) {
     if (value.isBlank()) {
       return "is required: set HERALDLB_NODE_NAME (the DaemonSet passes spec.nodeName)";
     }
     return dnsName(value);
   }
 
-  private static String dnsName(String value) {
+  private static @Nullable String dnsName(String value) {
     return DNS_NAME.matcher(value).matches()
         ? null
         : "'" + value + "' is not a valid Kubernetes name (lower-case letters, digits, '-', '.')";
   }
 
-  private static String address(String value) {
+  private static @Nullable String address(String value) {
     if (value.isBlank()) {
       return null;
     }
@@ -137,7 +138,7 @@ public record SpeakerSettings(
         : null;
   }
 
-  private static String interfaceName(String value) {
+  private static @Nullable String interfaceName(String value) {
     return INTERFACE_NAME.matcher(value).matches()
         ? null
         : "'" + value + "' is not a network interface name";

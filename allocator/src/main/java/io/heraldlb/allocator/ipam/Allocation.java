@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One run of the allocation rules for one Service against the current state: requested IPs, pool
@@ -52,7 +53,7 @@ final class Allocation {
     return candidates.isEmpty() ? new Outcome.Refused(whyNoPool()) : allocate(candidates);
   }
 
-  private String checkRequestedIps() {
+  private @Nullable String checkRequestedIps() {
     Set<Family> seen = EnumSet.noneOf(Family.class);
     for (IpAddress ip : r.requestedIps()) {
       if (!seen.add(ip.family())) {
@@ -193,7 +194,7 @@ final class Allocation {
   }
 
   /** One IP per family of {@code plan} from {@code p}, or {@code null} if it cannot give them. */
-  private List<IpAddress> pick(PoolState p, List<Family> plan) {
+  private @Nullable List<IpAddress> pick(PoolState p, List<Family> plan) {
     List<IpAddress> out = new ArrayList<>(plan.size());
     for (Family f : plan) {
       IpAddress ip = priorOf(p, f);
@@ -211,7 +212,7 @@ final class Allocation {
     return out;
   }
 
-  private IpAddress priorOf(PoolState p, Family f) {
+  private @Nullable IpAddress priorOf(PoolState p, Family f) {
     for (IpAddress ip : prior) {
       if (ip.family() == f && p.pool.contains(ip) && ipam.usableFailure(ip, p, r) == null) {
         return ip;

@@ -2,6 +2,7 @@ package io.heraldlb.allocator.ipam;
 
 import io.heraldlb.config.IpAddress;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** What {@link Ipam#assign} decided for one Service. */
 public sealed interface AllocationResult {
@@ -21,5 +22,5 @@ public sealed interface AllocationResult {
    * @param reason why, in words for an Event
    * @param kept the assignment the Service keeps meanwhile, or {@code null} if it has none
    */
-  record Failed(String reason, Assignment kept) implements AllocationResult {}
+  record Failed(String reason, @Nullable Assignment kept) implements AllocationResult {}
 }

@@ -2,6 +2,7 @@ package io.heraldlb.allocator.ipam;
 
 import io.heraldlb.config.IpAddress;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The IPs a Service holds, with what the sharing rules need to compare it to other Services.
@@ -18,7 +19,7 @@ public record Assignment(
     ServiceKey key,
     String pool,
     List<IpAddress> ips,
-    String sharingKey,
+    @Nullable String sharingKey,
     List<Port> ports,
     boolean localTraffic,
     String backendKey) {
@@ -39,7 +40,7 @@ public record Assignment(
    * {@code pool} that allows sharing across namespaces or not; {@code null} when it may. Verdict
    * and reason come from one place, so they cannot disagree.
    */
-  String sharingRefusal(ServiceRequest r, String pool, boolean acrossNamespaces) {
+  @Nullable String sharingRefusal(ServiceRequest r, String pool, boolean acrossNamespaces) {
     if (sharingKey == null || r.sharingKey() == null) {
       return ""; // neither asks to share: being in use is reason enough
     }

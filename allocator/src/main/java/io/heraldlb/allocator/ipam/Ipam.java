@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The IPAM core: pools, the assignment of each Service, and the rules that decide them. Pure and
@@ -187,17 +188,17 @@ public final class Ipam {
     return pools.values();
   }
 
-  PoolState pool(String name) {
+  @Nullable PoolState pool(String name) {
     return pools.get(name);
   }
 
-  PoolState poolOf(IpAddress ip) {
+  @Nullable PoolState poolOf(IpAddress ip) {
     Map.Entry<IpAddress, RangeOwner> e = rangeStarts.floorEntry(ip);
     return e != null && e.getValue().range().contains(ip) ? e.getValue().pool() : null;
   }
 
   /** Why {@code r} may not hold {@code ip} of pool {@code p}, or {@code null} if it may. */
-  String usableFailure(IpAddress ip, PoolState p, ServiceRequest r) {
+  @Nullable String usableFailure(IpAddress ip, PoolState p, ServiceRequest r) {
     if (!p.offers(ip)) {
       return ip + " ends in .0 or .255, which pool '" + p.pool.name() + "' avoids";
     }
@@ -220,7 +221,7 @@ public final class Ipam {
   }
 
   /** Lowest IP of {@code family} in {@code p} already held under {@code r}'s sharing key. */
-  IpAddress lowestShareable(PoolState p, Family family, ServiceRequest r) {
+  @Nullable IpAddress lowestShareable(PoolState p, Family family, ServiceRequest r) {
     TreeSet<IpAddress> ips = r.sharingKey() == null ? null : shared.get(r.sharingKey());
     if (ips != null) {
       for (IpAddress ip : ips) {
@@ -267,8 +268,8 @@ public final class Ipam {
         if (p != null) {
           p.markFree(ip);
         }
-        if (a.sharingKey() != null) {
-          TreeSet<IpAddress> ips = shared.get(a.sharingKey());
+        TreeSet<IpAddress> ips = a.sharingKey() == null ? null : shared.get(a.sharingKey());
+        if (ips != null) {
           ips.remove(ip);
           if (ips.isEmpty()) {
             shared.remove(a.sharingKey());
@@ -282,7 +283,8 @@ public final class Ipam {
     }
   }
 
-  private static void forEachHolder(Object h, java.util.function.Consumer<Assignment> action) {
+  private static void forEachHolder(
+      @Nullable Object h, java.util.function.Consumer<Assignment> action) {
     if (h instanceof Assignment a) {
       action.accept(a);
     } else if (h instanceof Assignment[] many) {

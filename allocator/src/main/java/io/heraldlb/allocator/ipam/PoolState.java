@@ -4,6 +4,7 @@ import io.heraldlb.config.Family;
 import io.heraldlb.config.IpAddress;
 import io.heraldlb.config.IpRange;
 import io.heraldlb.config.Pool;
+import org.jspecify.annotations.Nullable;
 
 /** One pool's used addresses and counts. */
 final class PoolState {
@@ -21,7 +22,7 @@ final class PoolState {
     return pool.contains(a) && !(pool.avoidBuggyIps() && UsedAddresses.isBuggy(a));
   }
 
-  IpAddress lowestFree(Family family) {
+  @Nullable IpAddress lowestFree(Family family) {
     for (IpRange range : pool.addresses()) {
       if (range.family() == family) {
         IpAddress free = used.lowestFree(range.first(), range.last());

@@ -4,6 +4,7 @@ import io.heraldlb.config.Family;
 import io.heraldlb.config.IpAddress;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the IPAM core needs to know about one LoadBalancer Service, already extracted from the
@@ -27,8 +28,8 @@ public record ServiceRequest(
     List<Family> families,
     FamilyPolicy policy,
     List<IpAddress> requestedIps,
-    String requestedPool,
-    String sharingKey,
+    @Nullable String requestedPool,
+    @Nullable String sharingKey,
     List<Port> ports,
     boolean localTraffic,
     String backendKey,

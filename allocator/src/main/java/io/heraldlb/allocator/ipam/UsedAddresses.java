@@ -3,6 +3,7 @@ package io.heraldlb.allocator.ipam;
 import io.heraldlb.config.IpAddress;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The used addresses of one pool as maximal runs {@code [start, end]} in a tree, so finding the
@@ -29,7 +30,7 @@ final class UsedAddresses {
   }
 
   /** {@code a} itself, or the next address that is not skipped; {@code null} past the end. */
-  IpAddress firstUsable(IpAddress a) {
+  @Nullable IpAddress firstUsable(@Nullable IpAddress a) {
     while (a != null && skipped(a)) {
       a = a.next();
     }
@@ -42,7 +43,7 @@ final class UsedAddresses {
   }
 
   /** The lowest address in {@code [from, to]} that is neither used nor skipped, or {@code null}. */
-  IpAddress lowestFree(IpAddress from, IpAddress to) {
+  @Nullable IpAddress lowestFree(IpAddress from, IpAddress to) {
     IpAddress candidate = firstUsable(from);
     while (candidate != null && candidate.compareTo(to) <= 0) {
       Map.Entry<IpAddress, IpAddress> run = runs.floorEntry(candidate);

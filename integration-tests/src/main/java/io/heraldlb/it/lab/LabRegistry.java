@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which labs exist on this machine: one owner file per run under {@code /run/heraldlb-lab} (the
@@ -202,7 +203,7 @@ public final class LabRegistry {
   }
 
   /** {@code hlb-3f2a} for {@code hlb-3f2a-node1}, or null when the name is not a lab's. */
-  static String runOf(String prefix, String name) {
+  static @Nullable String runOf(String prefix, String name) {
     if (!name.startsWith(prefix + "-")) {
       return null;
     }

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Speakers on a {@link Lab}, one real JVM per node, and what tests and benchmarks ask of them:
@@ -70,7 +71,7 @@ public final class SpeakerLab {
     return p;
   }
 
-  public LabProcess speaker(LabNode node) {
+  public @Nullable LabProcess speaker(LabNode node) {
     return speakers.get(node.name());
   }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When to send gratuitous ARP / unsolicited NA for each address this node has won: at once, then
@@ -25,7 +26,7 @@ public final class AnnounceSchedule {
   public static final Duration BURST_LENGTH = Duration.ofSeconds(5);
 
   /** {@code next} is null once the burst is over and refresh is off. */
-  private record Entry(IpAddress ip, Instant wonAt, Instant next) {}
+  private record Entry(IpAddress ip, Instant wonAt, @Nullable Instant next) {}
 
   private static final Comparator<Entry> BY_TIME =
       Comparator.comparing(Entry::next).thenComparing(Entry::ip);
@@ -84,7 +85,11 @@ public final class AnnounceSchedule {
    */
   public List<IpAddress> due(Instant now) {
     List<IpAddress> out = new ArrayList<>();
-    while (!queue.isEmpty() && !queue.first().next().isAfter(now)) {
+    while (!queue.isEmpty()) {
+      Instant at = queue.first().next();
+      if (at != null && at.isAfter(now)) {
+        break;
+      }
       Entry e = queue.pollFirst();
       out.add(e.ip());
       Optional<Instant> next = after(e.wonAt(), now);
@@ -97,7 +102,7 @@ public final class AnnounceSchedule {
 
   /** When {@link #due} next has something, or empty if nothing is scheduled. */
   public Optional<Instant> nextDue() {
-    return queue.isEmpty() ? Optional.empty() : Optional.of(queue.first().next());
+    return queue.isEmpty() ? Optional.empty() : Optional.ofNullable(queue.first().next());
   }
 
   /** The first slot after {@code sentAt}: the next burst tick, else a refresh, else none. */

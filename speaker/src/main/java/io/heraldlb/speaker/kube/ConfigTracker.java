@@ -5,6 +5,7 @@ import io.heraldlb.config.PoolConfig;
 import io.heraldlb.kube.PoolSource;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,14 +17,14 @@ import org.slf4j.LoggerFactory;
 public final class ConfigTracker {
   private static final Logger log = LoggerFactory.getLogger(ConfigTracker.class);
 
-  private Map<String, String> lastSeen;
+  private @Nullable Map<String, String> lastSeen;
   private PoolConfig current = PoolConfig.EMPTY;
   private boolean stale;
 
   /**
    * @param data the ConfigMap's data, or null when there is no ConfigMap
    */
-  public PoolConfig update(Map<String, String> data) {
+  public PoolConfig update(@Nullable Map<String, String> data) {
     if (Objects.equals(data, lastSeen) && lastSeen != null) {
       return current;
     }

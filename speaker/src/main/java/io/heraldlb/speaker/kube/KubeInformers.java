@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,7 +135,7 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
   }
 
   /** Null while every informer runs; otherwise which stopped. */
-  public String problem() {
+  public @Nullable String problem() {
     List<String> stopped = new ArrayList<>();
     informers.forEach(
         (name, i) -> {
@@ -146,7 +147,7 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
   }
 
   @Override
-  public Map<String, String> configMapData() {
+  public @Nullable Map<String, String> configMapData() {
     List<ConfigMap> list = configMap.getStore().list();
     if (list.isEmpty()) {
       return null;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ public final class StartupGate {
    * @param members the current view's nodes (empty before the first view)
    * @param speakerNodes the nodes running a speaker pod, or null while that is not known yet
    */
-  public boolean open(Set<String> members, Set<String> speakerNodes) {
+  public boolean open(Set<String> members, @Nullable Set<String> speakerNodes) {
     if (open) {
       return true;
     }

@@ -9,7 +9,6 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -139,9 +138,9 @@ public final class SpeakerMetrics {
     CounterDataPoint arpOut = replies.labelValues("arp", name);
     CounterDataPoint ndpOut = replies.labelValues("ndp", name);
     CounterDataPoint failed = sendErrors.labelValues(name);
-    Map<DropReason, CounterDataPoint> dropped = new EnumMap<>(DropReason.class);
+    CounterDataPoint[] dropped = new CounterDataPoint[DropReason.values().length];
     for (DropReason r : DropReason.values()) {
-      dropped.put(r, drops.labelValues(r.name().toLowerCase(java.util.Locale.ROOT)));
+      dropped[r.ordinal()] = drops.labelValues(r.name().toLowerCase(java.util.Locale.ROOT));
     }
     return new ResponderCounters() {
       @Override
@@ -161,7 +160,7 @@ public final class SpeakerMetrics {
 
       @Override
       public void dropped(DropReason reason) {
-        dropped.get(reason).inc();
+        dropped[reason.ordinal()].inc();
       }
     };
   }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The kernel filter of an interface, a classic BPF program built from the addresses announced on
@@ -92,7 +93,8 @@ final class CaptureFilter {
   }
 
   /** Null for a family: any address of it. */
-  private static List<Insn> program(List<Integer> v4, List<Integer> v6, int snaplen) {
+  private static List<Insn> program(
+      @Nullable List<Integer> v4, @Nullable List<Integer> v6, int snaplen) {
     List<Insn> arp = new ArrayList<>();
     if (v4 == null) {
       arp.add(new Insn(RET, 0, 0, snaplen));

@@ -3,6 +3,7 @@ package io.heraldlb.speaker.transport;
 import io.heraldlb.speaker.responder.Link;
 import java.io.IOException;
 import java.util.BitSet;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,7 @@ final class CaptureThread implements Port {
   private final MessageBuffer buffer = new MessageBuffer();
   private final byte[] frame = new byte[MessageBuffer.SNAPLEN + 4];
   private volatile boolean running = true;
-  private volatile String problem;
+  private volatile @Nullable String problem;
 
   /**
    * @param index the socket's place in its fanout group, for the thread's name
@@ -75,7 +76,7 @@ final class CaptureThread implements Port {
   }
 
   @Override
-  public String problem() {
+  public @Nullable String problem() {
     if (problem != null) {
       return problem;
     }

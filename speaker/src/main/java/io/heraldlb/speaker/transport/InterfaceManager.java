@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,7 +207,7 @@ public final class InterfaceManager implements Transport, AutoCloseable {
    * /healthz: the next scan reopens a broken capture, and a restart would not open an interface the
    * kernel refuses either, only move this node's addresses away and back.
    */
-  public String readinessProblem() {
+  public @Nullable String readinessProblem() {
     for (Port port : ports.values()) {
       String p = port.problem();
       if (p != null) {
@@ -228,7 +229,7 @@ public final class InterfaceManager implements Transport, AutoCloseable {
    * For /healthz: what a restart would cure. Null unless scans, due every {@code interval}, have
    * stopped running (their thread died or hangs).
    */
-  public String scanProblem(Duration interval) {
+  public @Nullable String scanProblem(Duration interval) {
     Instant last = lastScan;
     Duration since = Duration.between(last, clock.instant());
     return since.compareTo(interval.multipliedBy(3)) > 0

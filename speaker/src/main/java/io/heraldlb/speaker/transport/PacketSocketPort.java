@@ -10,6 +10,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -230,7 +231,7 @@ public final class PacketSocketPort implements Port {
   }
 
   @Override
-  public String problem() {
+  public @Nullable String problem() {
     for (CaptureThread c : captures) {
       String problem = c.problem();
       if (problem != null) {

@@ -3,6 +3,7 @@ package io.heraldlb.speaker.transport;
 import io.heraldlb.config.IpAddress;
 import io.heraldlb.speaker.responder.Link;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** One open interface: frames captured on it go to a handler, frames sent go out of it. */
 public interface Port extends AutoCloseable {
@@ -24,7 +25,7 @@ public interface Port extends AutoCloseable {
   }
 
   /** Null while capturing normally; otherwise what broke. */
-  String problem();
+  @Nullable String problem();
 
   /** Stops capturing and releases the handle; never throws. */
   @Override

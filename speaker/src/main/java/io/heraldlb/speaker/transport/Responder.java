@@ -16,6 +16,7 @@ import io.heraldlb.speaker.responder.Verdict;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ public final class Responder implements FrameHandler {
   private final byte[] out = new byte[Decision.MAX_REPLY_LENGTH];
 
   /** What {@link #table} held at the last frame, and what it announces on this link. */
-  private AnnouncedTable seen;
+  private @Nullable AnnouncedTable seen;
 
   private Set<IpAddress> announced = Set.of();
   private ArpFastPath fastPath;
@@ -50,6 +51,7 @@ public final class Responder implements FrameHandler {
     this.table = table;
     this.conflicts = conflicts;
     this.counters = counters;
+    this.fastPath = new ArpFastPath(link.mac(), announced);
   }
 
   @Override

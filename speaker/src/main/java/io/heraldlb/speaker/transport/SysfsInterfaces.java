@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ public final class SysfsInterfaces implements Supplier<List<NetInterface>> {
   }
 
   /** One interface, or null when its files cannot be read (it may be vanishing right now). */
-  static NetInterface read(Path dir) {
+  static @Nullable NetInterface read(Path dir) {
     try {
       int flags = Integer.decode(Files.readString(dir.resolve("flags")).strip());
       int type = Integer.parseInt(Files.readString(dir.resolve("type")).strip());

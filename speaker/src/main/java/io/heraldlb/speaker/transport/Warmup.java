@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the answer path on synthetic frames before the first real one arrives: the first reply of a
@@ -101,7 +102,7 @@ public final class Warmup {
     }
 
     @Override
-    public String problem() {
+    public @Nullable String problem() {
       return null;
     }
 
