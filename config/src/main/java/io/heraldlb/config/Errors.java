@@ -19,6 +19,11 @@ final class Errors {
     }
   }
 
+  /** How many have been added, counting those dropped. */
+  int count() {
+    return list.size() + dropped;
+  }
+
   boolean isEmpty() {
     return list.isEmpty();
   }

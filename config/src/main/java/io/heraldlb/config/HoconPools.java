@@ -189,7 +189,106 @@ final class HoconPools {
     set.accept(((Number) raw).intValue());
   }
 
-  private static void selector(String at, ConfigValue v, Errors errors, Map<String, String> into) {
+  /**
+   * {@code { app = web }} (equality only), or as Kubernetes writes it: {@code { match-labels {...},
+   * match-expressions = [{ key = tier, operator = In, values = [web, api] }] }}.
+   */
+  private static void selector(String at, ConfigValue v, Errors errors, SelectorDraft into) {
+    if (v.valueType() != ConfigValueType.OBJECT) {
+      errors.add(at, "must be an object of label = value, not " + describe(v));
+      return;
+    }
+    ConfigObject object = (ConfigObject) v;
+    if (object.containsKey("match-labels") || object.containsKey("match-expressions")) {
+      for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
+        String field = at + "." + e.getKey();
+        switch (e.getKey()) {
+          case "match-labels" -> labels(field, e.getValue(), errors, into.labels);
+          case "match-expressions" -> expressions(field, e.getValue(), errors, into.expressions);
+          default ->
+              errors.add(
+                  field,
+                  "unknown key: next to match-labels or match-expressions nothing else goes");
+        }
+      }
+      return;
+    }
+    for (String camel : List.of("matchLabels", "matchExpressions")) {
+      if (object.containsKey(camel)) {
+        errors.add(at + "." + camel, "pools.conf spells it " + kebab(camel));
+        return;
+      }
+    }
+    labels(at, v, errors, into.labels);
+  }
+
+  private static String kebab(String camel) {
+    return camel.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static void expressions(
+      String at, ConfigValue v, Errors errors, List<LabelSelector.Requirement> into) {
+    if (v.valueType() != ConfigValueType.LIST) {
+      errors.add(at, "must be a list of { key, operator, values }, not " + describe(v));
+      return;
+    }
+    List<?> items = (List<?>) v;
+    for (int i = 0; i < items.size(); i++) {
+      String item = at + "[" + i + "]";
+      ConfigValue value = (ConfigValue) items.get(i);
+      if (value.valueType() != ConfigValueType.OBJECT) {
+        errors.add(item, "must be an object with key, operator and values, not " + describe(value));
+        continue;
+      }
+      ConfigObject o = (ConfigObject) value;
+      boolean ok = true;
+      for (String k : o.keySet()) {
+        if (!Set.of("key", "operator", "values").contains(k)) {
+          errors.add(item + "." + k, "unknown key: an expression has key, operator and values");
+          ok = false;
+        }
+      }
+      ConfigValue key = o.get("key");
+      ConfigValue operator = o.get("operator");
+      if (key == null || key.valueType() != ConfigValueType.STRING) {
+        errors.add(item + ".key", "must be a label key (a string)");
+        ok = false;
+      }
+      LabelSelector.Operator op = null;
+      if (operator == null || operator.valueType() != ConfigValueType.STRING) {
+        errors.add(item + ".operator", "must be one of In, NotIn, Exists, DoesNotExist");
+        ok = false;
+      } else {
+        op = LabelSelector.Operator.fromKubernetesName((String) operator.unwrapped());
+        if (op == null) {
+          errors.add(
+              item + ".operator",
+              "must be one of In, NotIn, Exists, DoesNotExist, not '" + operator.unwrapped() + "'");
+          ok = false;
+        }
+      }
+      List<String> values = new java.util.ArrayList<>();
+      ConfigValue written = o.get("values");
+      if (written != null) {
+        int before = errors.count();
+        stringList(item + ".values", written, errors, (j, s) -> values.add(s));
+        ok &= errors.count() == before;
+      }
+      if (!ok || key == null || op == null) {
+        continue;
+      }
+      LabelSelector.Requirement r =
+          new LabelSelector.Requirement((String) key.unwrapped(), op, values);
+      String problem = r.check();
+      if (problem != null) {
+        errors.add(item, "bad selector: " + problem);
+      } else {
+        into.add(r);
+      }
+    }
+  }
+
+  private static void labels(String at, ConfigValue v, Errors errors, Map<String, String> into) {
     if (v.valueType() != ConfigValueType.OBJECT) {
       errors.add(at, "must be an object of label = value, not " + describe(v));
       return;

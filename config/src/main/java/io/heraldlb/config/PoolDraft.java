@@ -1,10 +1,8 @@
 package io.heraldlb.config;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** A pool as read from either format, before the cross-pool checks. Used only while parsing. */
@@ -16,8 +14,8 @@ final class PoolDraft {
   boolean autoAssign = true;
   boolean avoidBuggyIps;
   final Set<String> namespaces = new LinkedHashSet<>();
-  final Map<String, String> serviceSelector = new HashMap<>();
-  final Map<String, String> nodeSelector = new HashMap<>();
+  final SelectorDraft serviceSelector = new SelectorDraft();
+  final SelectorDraft nodeSelector = new SelectorDraft();
   final List<String> interfaces = new ArrayList<>();
   int priority;
   boolean crossNamespaceSharing;
@@ -37,8 +35,8 @@ final class PoolDraft {
         autoAssign,
         avoidBuggyIps,
         namespaces,
-        new LabelSelector(serviceSelector),
-        new LabelSelector(nodeSelector),
+        serviceSelector.build(),
+        nodeSelector.build(),
         interfaces,
         priority,
         crossNamespaceSharing);

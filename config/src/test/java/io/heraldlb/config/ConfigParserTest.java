@@ -77,6 +77,37 @@ class ConfigParserTest {
   }
 
   @Test
+  void readsSelectorsWithExpressionsAsKubernetesWritesThem() {
+    PoolConfig c =
+        valid(
+            Map.of(
+                "pools.conf",
+                """
+                pools {
+                  shop {
+                    addresses = ["10.0.0.0/28"]
+                    service-selector {
+                      match-labels { app = shop }
+                      match-expressions = [
+                        { key = tier, operator = In, values = [web, api] }
+                        { key = canary, operator = DoesNotExist }
+                      ]
+                    }
+                    node-selector {
+                      match-expressions = [{ key = "node-role.kubernetes.io/edge", operator = Exists }]
+                    }
+                  }
+                }
+                """));
+    Pool p = c.pools().get(0);
+    assertEquals("app=shop,tier in (api,web),!canary", p.serviceSelector().toString());
+    assertTrue(p.serviceSelector().matches(Map.of("app", "shop", "tier", "web")));
+    assertFalse(p.serviceSelector().matches(Map.of("app", "shop", "tier", "web", "canary", "1")));
+    assertTrue(p.nodeSelector().matches(Map.of("node-role.kubernetes.io/edge", "")));
+    assertFalse(p.nodeSelector().matches(Map.of()));
+  }
+
+  @Test
   void ordersPoolsByPriorityThenName() {
     PoolConfig config =
         valid(
@@ -229,6 +260,33 @@ class ConfigParserTest {
             "a selector that is not an object",
             "pools { a { addresses = [\"10.0.0.1\"], service-selector = edge } }",
             "pools.a.service-selector: must be an object of label = value"),
+        Arguments.of(
+            "an unknown selector operator",
+            "pools { a { addresses = [\"10.0.0.1\"], service-selector { match-expressions = [{ key"
+                + " = t, operator = Within, values = [x] }] } } }",
+            "pools.a.service-selector.match-expressions[0].operator: must be one of In, NotIn,"
+                + " Exists, DoesNotExist, not 'Within'"),
+        Arguments.of(
+            "In without values",
+            "pools { a { addresses = [\"10.0.0.1\"], node-selector { match-expressions = [{ key ="
+                + " t, operator = In }] } } }",
+            "pools.a.node-selector.match-expressions[0]: bad selector: operator In needs at least"
+                + " one value"),
+        Arguments.of(
+            "a selector key spelled as in Kubernetes YAML",
+            "pools { a { addresses = [\"10.0.0.1\"], service-selector { matchLabels { a = b } } }"
+                + " }",
+            "pools.a.service-selector.matchLabels: pools.conf spells it match-labels"),
+        Arguments.of(
+            "expressions that are not a list",
+            "pools { a { addresses = [\"10.0.0.1\"], service-selector { match-expressions = x } }"
+                + " }",
+            "pools.a.service-selector.match-expressions: must be a list of { key, operator, values"),
+        Arguments.of(
+            "an unknown expression key",
+            "pools { a { addresses = [\"10.0.0.1\"], service-selector { match-expressions = [{ key"
+                + " = t, operator = Exists, value = x }] } } }",
+            "pools.a.service-selector.match-expressions[0].value: unknown key"),
         Arguments.of(
             "a negative priority",
             "pools { a { addresses = [\"10.0.0.1\"], priority = -1 } }",
