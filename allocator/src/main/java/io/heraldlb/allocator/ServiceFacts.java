@@ -30,8 +30,29 @@ final class ServiceFacts {
   static final String SHARED = "heraldlb.io/allow-shared-ip";
   static final String ALLOCATED_FROM = "heraldlb.io/ip-allocated-from-pool";
   static final int MAX_REQUESTED_IPS_CHARS = 256;
-  private static final List<String> ALIAS_PREFIXES =
-      List.of("heraldlb.io/", "metallb.io/", "metallb.universe.tf/");
+
+  /**
+   * Each request annotation HeraldLB reads: its own spelling first, then those of MetalLB, kube-vip
+   * and Cilium's LB IPAM, so that their users switch without re-annotating (the values have the
+   * same syntax: comma-separated IPs, a pool name, a sharing key).
+   */
+  private static final Map<String, List<String>> SPELLINGS =
+      Map.of(
+          "loadBalancerIPs",
+          List.of(
+              IPS,
+              "metallb.io/loadBalancerIPs",
+              "metallb.universe.tf/loadBalancerIPs",
+              "kube-vip.io/loadbalancerIPs",
+              "lbipam.cilium.io/ips"),
+          "address-pool",
+          List.of(POOL, "metallb.io/address-pool", "metallb.universe.tf/address-pool"),
+          "allow-shared-ip",
+          List.of(
+              SHARED,
+              "metallb.io/allow-shared-ip",
+              "metallb.universe.tf/allow-shared-ip",
+              "lbipam.cilium.io/sharing-key"));
 
   private ServiceFacts() {}
 
@@ -130,32 +151,27 @@ final class ServiceFacts {
     return families;
   }
 
-  /** The value of {@code heraldlb.io/<name>} or its MetalLB aliases; the first one set wins. */
+  /** The value of {@code heraldlb.io/<name>} or one of its aliases; the first one set wins. */
   static @Nullable String annotation(Map<String, String> annotations, String name) {
-    for (String prefix : ALIAS_PREFIXES) {
-      String v = annotations.get(prefix + name);
-      if (v != null) {
-        return v;
-      }
-    }
-    return null;
+    return annotations.get(annotationName(annotations, name));
   }
 
+  /** The spelling of {@code name} the Service uses, or HeraldLB's own if it uses none. */
   private static String annotationName(Map<String, String> annotations, String name) {
-    for (String prefix : ALIAS_PREFIXES) {
-      if (annotations.containsKey(prefix + name)) {
-        return prefix + name;
+    List<String> spellings = SPELLINGS.get(name);
+    if (spellings == null) {
+      throw new IllegalArgumentException("no annotation " + name);
+    }
+    for (String spelling : spellings) {
+      if (annotations.containsKey(spelling)) {
+        return spelling;
       }
     }
-    return prefix(name);
+    return spellings.get(0);
   }
 
-  private static String prefix(String name) {
-    return "heraldlb.io/" + name;
-  }
-
-  static List<IpAddress> requestedIps(Map<String, String> annotations, String loadBalancerIp)
-      throws InvalidService {
+  static List<IpAddress> requestedIps(
+      Map<String, String> annotations, @Nullable String loadBalancerIp) throws InvalidService {
     String listed = annotation(annotations, "loadBalancerIPs");
     List<IpAddress> ips = new ArrayList<>();
     if (listed != null) {

@@ -136,6 +136,23 @@ class ServiceFactsTest {
   }
 
   @Test
+  void readsTheRequestsOfKubeVipAndCiliumUsers() throws Exception {
+    assertEquals(
+        List.of(IpAddress.parse("10.0.0.7"), IpAddress.parse("10.0.0.8")),
+        ServiceFacts.requestedIps(
+            Map.of("kube-vip.io/loadbalancerIPs", "10.0.0.7,10.0.0.8"), null));
+    assertEquals(
+        List.of(IpAddress.parse("10.0.0.9")),
+        ServiceFacts.requestedIps(Map.of("lbipam.cilium.io/ips", "10.0.0.9"), null));
+    assertEquals("web", ServiceFacts.sharingKey(Map.of("lbipam.cilium.io/sharing-key", "web")));
+    ServiceFacts.InvalidService e =
+        assertThrows(
+            ServiceFacts.InvalidService.class,
+            () -> ServiceFacts.requestedIps(Map.of("lbipam.cilium.io/ips", "10.0.0.300"), null));
+    assertTrue(e.getMessage().contains("lbipam.cilium.io/ips"), e.getMessage());
+  }
+
+  @Test
   void acceptsTheDeprecatedLoadBalancerIpAlone() throws Exception {
     assertEquals(
         List.of(IpAddress.parse("10.0.0.7")), ServiceFacts.requestedIps(Map.of(), "10.0.0.7"));
