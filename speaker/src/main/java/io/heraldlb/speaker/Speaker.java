@@ -132,6 +132,7 @@ final class Speaker {
             settings.namespace(),
             settings.configMap(),
             settings.loadBalancerClass(),
+            settings.ignoreExcludeLabel(),
             this::signal);
     membership = new Membership(membershipSettings(), List.of(), view -> signal());
     loop =

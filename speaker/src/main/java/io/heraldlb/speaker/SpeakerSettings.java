@@ -33,7 +33,8 @@ public record SpeakerSettings(
     Duration suspectTimeout,
     Duration gratuitousRefresh,
     Duration shutdownGrace,
-    Duration startupSettle) {
+    Duration startupSettle,
+    boolean ignoreExcludeLabel) {
 
   /** Capture threads per interface, at most: one per CPU up to this many. */
   public static final int MAX_CAPTURE_THREADS = 64;
@@ -71,6 +72,7 @@ public record SpeakerSettings(
     Duration refresh = r.duration("speaker.gratuitous-refresh", Duration.ZERO, Duration.ofHours(1));
     Duration grace = r.duration("speaker.shutdown-grace", Duration.ZERO, Duration.ofMinutes(1));
     Duration settle = r.duration("speaker.startup-settle", Duration.ZERO, Duration.ofMinutes(5));
+    boolean ignoreExclude = r.oneOf("speaker.ignore-exclude-lb", "true", "false").equals("true");
     List<ConfigError> errors = new ArrayList<>(r.errors());
     if (timeout.compareTo(interval.multipliedBy(2)) < 0) {
       errors.add(
@@ -105,7 +107,8 @@ public record SpeakerSettings(
             suspect,
             refresh,
             grace,
-            settle));
+            settle,
+            ignoreExclude));
   }
 
   private static String ms(Duration d) {

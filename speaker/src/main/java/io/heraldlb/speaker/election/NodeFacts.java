@@ -3,8 +3,14 @@ package io.heraldlb.speaker.election;
 import java.util.Map;
 import java.util.Objects;
 
-/** What the election needs to know about a Kubernetes node. */
-public record NodeFacts(String name, Map<String, String> labels, boolean networkUnavailable) {
+/**
+ * What the election needs to know about a Kubernetes node.
+ *
+ * @param excluded whether the node may not announce: it carries {@link #EXCLUDE_LABEL} and the
+ *     speakers honour it (they do unless {@code ignore-exclude-lb} is set)
+ */
+public record NodeFacts(
+    String name, Map<String, String> labels, boolean networkUnavailable, boolean excluded) {
 
   /** Nodes with this label are never used for external load balancers. */
   public static final String EXCLUDE_LABEL =
@@ -15,7 +21,8 @@ public record NodeFacts(String name, Map<String, String> labels, boolean network
     labels = Map.copyOf(labels);
   }
 
-  public boolean excluded() {
-    return labels.containsKey(EXCLUDE_LABEL);
+  /** A node whose exclusion label, if it has one, is honoured. */
+  public NodeFacts(String name, Map<String, String> labels, boolean networkUnavailable) {
+    this(name, labels, networkUnavailable, labels.containsKey(EXCLUDE_LABEL));
   }
 }

@@ -89,7 +89,11 @@ public final class KubeFacts {
         || Boolean.TRUE.equals(c.getServing());
   }
 
-  public static NodeFacts node(Node node) {
+  /**
+   * @param ignoreExcludeLabel whether {@link NodeFacts#EXCLUDE_LABEL} is disregarded (clusters
+   *     whose only nodes are control-plane nodes, which kubeadm and Talos label so)
+   */
+  public static NodeFacts node(Node node, boolean ignoreExcludeLabel) {
     Map<String, String> labels = node.getMetadata().getLabels();
     boolean unavailable = false;
     if (node.getStatus() != null && node.getStatus().getConditions() != null) {
@@ -97,8 +101,12 @@ public final class KubeFacts {
         unavailable |= "NetworkUnavailable".equals(c.getType()) && "True".equals(c.getStatus());
       }
     }
+    Map<String, String> have = labels == null ? Map.of() : labels;
     return new NodeFacts(
-        node.getMetadata().getName(), labels == null ? Map.of() : labels, unavailable);
+        node.getMetadata().getName(),
+        have,
+        unavailable,
+        !ignoreExcludeLabel && have.containsKey(NodeFacts.EXCLUDE_LABEL));
   }
 
   public static Optional<IpAddress> internalIp(Node node) {

@@ -42,6 +42,7 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
   private static final long RESYNC_MS = Duration.ofMinutes(10).toMillis();
 
   private final String lbClass;
+  private final boolean ignoreExcludeLabel;
   private final Map<String, SharedIndexInformer<? extends HasMetadata>> informers =
       new LinkedHashMap<>();
   private final SharedIndexInformer<Service> services;
@@ -55,8 +56,10 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
       String namespace,
       String configMapName,
       String lbClass,
+      boolean ignoreExcludeLabel,
       Runnable onChange) {
     this.lbClass = lbClass;
+    this.ignoreExcludeLabel = ignoreExcludeLabel;
     services =
         add("services", client.services().inAnyNamespace().runnableInformer(RESYNC_MS), onChange);
     slices =
@@ -173,7 +176,7 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
     }
     Map<String, NodeFacts> nodeFacts = new HashMap<>();
     for (Node n : nodes.getStore().list()) {
-      nodeFacts.put(n.getMetadata().getName(), KubeFacts.node(n));
+      nodeFacts.put(n.getMetadata().getName(), KubeFacts.node(n, ignoreExcludeLabel));
     }
     return new ClusterSnapshot(svcs, endpoints, nodeFacts, config, members);
   }

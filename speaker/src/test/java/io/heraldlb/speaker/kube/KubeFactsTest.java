@@ -1,14 +1,17 @@
 package io.heraldlb.speaker.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.heraldlb.config.IpAddress;
+import io.heraldlb.speaker.election.NodeFacts;
 import io.heraldlb.speaker.election.TrafficPolicy;
 import io.heraldlb.speaker.plan.ServiceInfo;
 import java.util.List;
@@ -140,9 +143,26 @@ class KubeFactsTest {
             .endAddress()
             .endStatus()
             .build();
-    assertTrue(KubeFacts.node(node).networkUnavailable());
-    assertEquals("a", KubeFacts.node(node).labels().get("zone"));
+    assertTrue(KubeFacts.node(node, false).networkUnavailable());
+    assertEquals("a", KubeFacts.node(node, false).labels().get("zone"));
     assertEquals(Optional.of(IpAddress.parse("10.0.0.11")), KubeFacts.internalIp(node));
+  }
+
+  @Test
+  void excludesLabelledControlPlaneNodesUnlessTold() {
+    Node controlPlane =
+        new NodeBuilder()
+            .withNewMetadata()
+            .withName("cp1")
+            .addToLabels(NodeFacts.EXCLUDE_LABEL, "")
+            .addToLabels("node-role.kubernetes.io/control-plane", "")
+            .endMetadata()
+            .build();
+    assertTrue(KubeFacts.node(controlPlane, false).excluded());
+    assertFalse(KubeFacts.node(controlPlane, true).excluded());
+    assertTrue(
+        KubeFacts.node(controlPlane, true).labels().containsKey(NodeFacts.EXCLUDE_LABEL),
+        "the label stays visible to node selectors");
   }
 
   static io.fabric8.kubernetes.api.model.Pod speakerPod(String node, String ip, String phase) {

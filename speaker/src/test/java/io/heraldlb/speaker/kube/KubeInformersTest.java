@@ -91,7 +91,7 @@ class KubeInformersTest {
     AtomicInteger signals = new AtomicInteger();
     try (KubeInformers informers =
         new KubeInformers(
-            client, "heraldlb-system", "heraldlb-config", "", signals::incrementAndGet)) {
+            client, "heraldlb-system", "heraldlb-config", "", false, signals::incrementAndGet)) {
       informers.start();
       assertTrue(informers.awaitSynced(Duration.ofSeconds(20)));
       assertNull(informers.problem());
