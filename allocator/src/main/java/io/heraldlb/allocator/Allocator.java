@@ -2,6 +2,7 @@ package io.heraldlb.allocator;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -10,11 +11,14 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.heraldlb.allocator.ipam.ServiceKey;
 import io.heraldlb.kube.EventWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -57,6 +61,7 @@ final class Allocator implements AutoCloseable {
   // Set by start() and read by the ops server's thread too: null until then.
   private volatile @Nullable SharedIndexInformer<Service> services;
   private volatile @Nullable SharedIndexInformer<ConfigMap> configMaps;
+  private volatile @Nullable SharedIndexInformer<Namespace> namespaces;
   private volatile @Nullable LeaderElector elector;
   private volatile @Nullable CompletableFuture<?> election;
   private volatile @Nullable Thread worker;
@@ -113,20 +118,43 @@ final class Allocator implements AutoCloseable {
             .inform(
                 handler(cm -> queue.add(WorkKey.Config.INSTANCE)),
                 Duration.ofMinutes(10).toMillis());
+    // Namespaces only for their labels (pool namespace-selectors): a change re-reconciles the
+    // namespace's Services, which may have gained or lost pools.
+    SharedIndexInformer<Namespace> namespaces =
+        client
+            .namespaces()
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Namespace ns) {}
+
+                  @Override
+                  public void onUpdate(Namespace before, Namespace now) {
+                    if (!Objects.equals(
+                        before.getMetadata().getLabels(), now.getMetadata().getLabels())) {
+                      enqueueServicesOf(services, now.getMetadata().getName());
+                    }
+                  }
+
+                  @Override
+                  public void onDelete(Namespace ns, boolean deletedFinalStateUnknown) {}
+                },
+                Duration.ofMinutes(10).toMillis());
     this.services = services;
     this.configMaps = configMaps;
-    for (SharedIndexInformer<?> informer : List.of(services, configMaps)) {
+    this.namespaces = namespaces;
+    for (SharedIndexInformer<?> informer : List.of(services, configMaps, namespaces)) {
       informer
           .stopped()
           .whenComplete((v, e) -> log.error("an informer stopped{}", e == null ? "" : ": " + e));
     }
     long waited = 0;
-    while (!services.hasSynced() || !configMaps.hasSynced()) {
+    while (!services.hasSynced() || !configMaps.hasSynced() || !namespaces.hasSynced()) {
       Thread.sleep(50);
       waited += 50;
       if (waited % 10_000 == 0) {
         log.warn(
-            "still waiting for the API server to list Services and the ConfigMap ({} s)",
+            "still waiting for the API server to list Services, Namespaces and the ConfigMap ({} s)",
             waited / 1000);
       }
     }
@@ -191,8 +219,9 @@ final class Allocator implements AutoCloseable {
   @Nullable String healthProblem() {
     SharedIndexInformer<Service> services = this.services;
     SharedIndexInformer<ConfigMap> configMaps = this.configMaps;
+    SharedIndexInformer<Namespace> namespaces = this.namespaces;
     Thread worker = this.worker;
-    if (services == null || configMaps == null) {
+    if (services == null || configMaps == null || namespaces == null) {
       return "starting";
     }
     if (!services.isRunning()) {
@@ -200,6 +229,9 @@ final class Allocator implements AutoCloseable {
     }
     if (!configMaps.isRunning()) {
       return "the ConfigMap informer has stopped";
+    }
+    if (!namespaces.isRunning()) {
+      return "the Namespace informer has stopped";
     }
     if (leading && worker != null && !worker.isAlive()) {
       return "the reconcile worker has stopped";
@@ -213,7 +245,9 @@ final class Allocator implements AutoCloseable {
     if (health != null) {
       return health;
     }
-    if (!started(services).hasSynced() || !started(configMaps).hasSynced()) {
+    if (!started(services).hasSynced()
+        || !started(configMaps).hasSynced()
+        || !started(namespaces).hasSynced()) {
       return "caches are not synced";
     }
     if (leading && !reconciler.seeded()) {
@@ -254,6 +288,12 @@ final class Allocator implements AutoCloseable {
     };
   }
 
+  private void enqueueServicesOf(SharedIndexInformer<Service> services, String namespace) {
+    for (Service s : services.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)) {
+      queue.add(WorkKey.of(ServiceFacts.key(s)));
+    }
+  }
+
   private static <T> T started(@Nullable T informer) {
     if (informer == null) {
       throw new IllegalStateException("the informers have not been started");
@@ -282,6 +322,13 @@ final class Allocator implements AutoCloseable {
       return started(configMaps)
           .getStore()
           .getByKey(settings.namespace() + "/" + settings.configMap());
+    }
+
+    @Override
+    public Map<String, String> namespaceLabels(String name) {
+      Namespace ns = started(namespaces).getStore().getByKey(name);
+      Map<String, String> labels = ns == null ? null : ns.getMetadata().getLabels();
+      return labels == null ? Map.of() : labels;
     }
   }
 
@@ -348,11 +395,15 @@ final class Allocator implements AutoCloseable {
     // Watches last: the informers must see nothing in flight when they stop.
     SharedIndexInformer<Service> services = this.services;
     SharedIndexInformer<ConfigMap> configMaps = this.configMaps;
+    SharedIndexInformer<Namespace> namespaces = this.namespaces;
     if (services != null) {
       services.close();
     }
     if (configMaps != null) {
       configMaps.close();
+    }
+    if (namespaces != null) {
+      namespaces.close();
     }
   }
 }

@@ -67,6 +67,13 @@ final class Reconciler {
     List<Service> servicesFromApi();
 
     @Nullable ConfigMap configMap();
+
+    /** The labels of namespace {@code name}; empty if it has none or is not known. */
+    Map<String, String> namespaceLabels(String name);
+  }
+
+  private Map<String, String> namespaceLabels(Service s) {
+    return cache.namespaceLabels(s.getMetadata().getNamespace());
   }
 
   private final Cache cache;
@@ -202,7 +209,7 @@ final class Reconciler {
         continue;
       }
       kept++;
-      if (ipam.claim(ServiceFacts.toLenientRequest(s))) {
+      if (ipam.claim(ServiceFacts.toLenientRequest(s, namespaceLabels(s)))) {
         claimed++;
       }
     }
@@ -223,7 +230,7 @@ final class Reconciler {
     }
     ServiceRequest request;
     try {
-      request = ServiceFacts.toRequest(s);
+      request = ServiceFacts.toRequest(s, namespaceLabels(s));
     } catch (ServiceFacts.InvalidService e) {
       failed(s, String.valueOf(e.getMessage()), ipam.assignment(key).orElse(null));
       return new Result.Done();

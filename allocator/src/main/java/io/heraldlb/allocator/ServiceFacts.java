@@ -68,7 +68,11 @@ final class ServiceFacts {
     return new ServiceKey(s.getMetadata().getNamespace(), s.getMetadata().getName());
   }
 
-  static ServiceRequest toRequest(Service s) throws InvalidService {
+  /**
+   * @param namespaceLabels the labels of the Service's namespace
+   */
+  static ServiceRequest toRequest(Service s, Map<String, String> namespaceLabels)
+      throws InvalidService {
     ServiceSpec spec = s.getSpec();
     Map<String, String> annotations =
         Objects.requireNonNullElse(s.getMetadata().getAnnotations(), Map.of());
@@ -77,6 +81,7 @@ final class ServiceFacts {
     return new ServiceRequest(
         key(s),
         labels,
+        namespaceLabels,
         families(spec),
         FamilyPolicy.fromKubernetes(spec.getIpFamilyPolicy()),
         requestedIps(annotations, spec.getLoadBalancerIP()),
@@ -94,9 +99,9 @@ final class ServiceFacts {
    * allocated. The sharing key is kept as written even when malformed: it only has to match the key
    * of the Services sharing the IP, and dropping it would make one of them lose the IP.
    */
-  static ServiceRequest toLenientRequest(Service s) {
+  static ServiceRequest toLenientRequest(Service s, Map<String, String> namespaceLabels) {
     try {
-      return toRequest(s);
+      return toRequest(s, namespaceLabels);
     } catch (InvalidService e) {
       ServiceSpec spec = s.getSpec();
       Map<String, String> annotations =
@@ -108,6 +113,7 @@ final class ServiceFacts {
       return new ServiceRequest(
           key(s),
           labels,
+          namespaceLabels,
           families(spec),
           FamilyPolicy.fromKubernetes(spec.getIpFamilyPolicy()),
           orElse(() -> requestedIps(annotations, spec.getLoadBalancerIP()), List.of()),

@@ -187,5 +187,10 @@ class LeaseHandoverTest {
     public ConfigMap configMap() {
       return client.configMaps().inNamespace(MockCluster.NS).withName(MockCluster.CM).get();
     }
+
+    @Override
+    public Map<String, String> namespaceLabels(String name) {
+      return Map.of();
+    }
   }
 }

@@ -73,7 +73,8 @@ class ServiceFactsTest {
                 .withPort(53)
                 .endPort()
                 .endSpec()
-                .build());
+                .build(),
+            Map.of());
     assertEquals(
         List.of(IpAddress.parse("10.0.0.5"), IpAddress.parse("2001:db8::5")), r.requestedIps());
     assertEquals("dmz", r.requestedPool());
@@ -115,7 +116,7 @@ class ServiceFactsTest {
             .addToAnnotations("heraldlb.io/loadBalancerIPs", "10.0.0.x")
             .endMetadata()
             .build();
-    ServiceRequest r = ServiceFacts.toLenientRequest(s);
+    ServiceRequest r = ServiceFacts.toLenientRequest(s, Map.of());
     assertEquals("front", r.sharingKey());
     assertEquals("dmz", r.requestedPool());
     assertEquals(List.of(), r.requestedIps());
@@ -124,7 +125,7 @@ class ServiceFactsTest {
             .addToAnnotations("heraldlb.io/allow-shared-ip", "k".repeat(300))
             .endMetadata()
             .build();
-    assertEquals("k".repeat(300), ServiceFacts.toLenientRequest(badKey).sharingKey());
+    assertEquals("k".repeat(300), ServiceFacts.toLenientRequest(badKey, Map.of()).sharingKey());
   }
 
   @Test
@@ -209,7 +210,7 @@ class ServiceFactsTest {
             .endLoadBalancer()
             .endStatus()
             .build();
-    ServiceRequest lenient = ServiceFacts.toLenientRequest(s);
+    ServiceRequest lenient = ServiceFacts.toLenientRequest(s, Map.of());
     assertEquals(List.of(IpAddress.parse("10.0.0.9")), lenient.currentIps());
     assertTrue(lenient.requestedIps().isEmpty());
     assertFalse(lenient.localTraffic());

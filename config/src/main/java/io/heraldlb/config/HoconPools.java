@@ -30,6 +30,7 @@ final class HoconPools {
           "auto-assign",
           "avoid-buggy-ips",
           "namespaces",
+          "namespace-selector",
           "service-selector",
           "node-selector",
           "interfaces",
@@ -100,6 +101,7 @@ final class HoconPools {
             bool(at, v, errors, b -> d.crossNamespaceSharing = b);
         case "namespaces" ->
             stringList(at, v, errors, (i, s) -> addNamespace(d, at + "[" + i + "]", s, errors));
+        case "namespace-selector" -> selector(at, v, errors, d.namespaceSelector);
         case "service-selector" -> selector(at, v, errors, d.serviceSelector);
         case "node-selector" -> selector(at, v, errors, d.nodeSelector);
         case "interfaces" ->

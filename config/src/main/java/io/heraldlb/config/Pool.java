@@ -3,6 +3,7 @@ package io.heraldlb.config;
 import java.math.BigInteger;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -12,7 +13,9 @@ import java.util.Set;
  * @param addresses non-overlapping ranges, sorted
  * @param autoAssign whether Services without a request may get addresses from it
  * @param avoidBuggyIps never hand out IPv4 addresses ending in .0 or .255
- * @param namespaces the namespaces whose Services may use it; empty means all
+ * @param namespaces the namespaces whose Services may use it
+ * @param namespaceSelector labels of the namespaces whose Services may use it, besides {@code
+ *     namespaces}; with both empty, every namespace may
  * @param serviceSelector labels a Service must carry to use it
  * @param nodeSelector labels a node must carry to announce its addresses
  * @param interfaces interfaces to announce on; empty means automatic selection
@@ -27,6 +30,7 @@ public record Pool(
     boolean autoAssign,
     boolean avoidBuggyIps,
     Set<String> namespaces,
+    LabelSelector namespaceSelector,
     LabelSelector serviceSelector,
     LabelSelector nodeSelector,
     List<String> interfaces,
@@ -39,10 +43,22 @@ public record Pool(
     interfaces = List.copyOf(interfaces);
   }
 
-  /** Whether a Service in {@code namespace} with {@code labels} may use this pool. */
-  public boolean allows(String namespace, java.util.Map<String, String> labels) {
-    return (namespaces.isEmpty() || namespaces.contains(namespace))
-        && serviceSelector.matches(labels);
+  /**
+   * Whether a Service with {@code labels} in {@code namespace}, whose own labels are {@code
+   * namespaceLabels}, may use this pool.
+   */
+  public boolean allows(
+      String namespace, Map<String, String> namespaceLabels, Map<String, String> labels) {
+    return allowsNamespace(namespace, namespaceLabels) && serviceSelector.matches(labels);
+  }
+
+  /** Whether Services of {@code namespace} may use this pool: listed, or selected by labels. */
+  public boolean allowsNamespace(String namespace, Map<String, String> namespaceLabels) {
+    if (namespaces.isEmpty() && namespaceSelector.isEmpty()) {
+      return true;
+    }
+    return namespaces.contains(namespace)
+        || (!namespaceSelector.isEmpty() && namespaceSelector.matches(namespaceLabels));
   }
 
   public boolean contains(IpAddress address) {

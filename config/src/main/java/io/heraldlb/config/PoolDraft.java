@@ -14,6 +14,7 @@ final class PoolDraft {
   boolean autoAssign = true;
   boolean avoidBuggyIps;
   final Set<String> namespaces = new LinkedHashSet<>();
+  final SelectorDraft namespaceSelector = new SelectorDraft();
   final SelectorDraft serviceSelector = new SelectorDraft();
   final SelectorDraft nodeSelector = new SelectorDraft();
   final List<String> interfaces = new ArrayList<>();
@@ -35,6 +36,7 @@ final class PoolDraft {
         autoAssign,
         avoidBuggyIps,
         namespaces,
+        namespaceSelector.build(),
         serviceSelector.build(),
         nodeSelector.build(),
         interfaces,

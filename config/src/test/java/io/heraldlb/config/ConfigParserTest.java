@@ -108,6 +108,30 @@ class ConfigParserTest {
   }
 
   @Test
+  void aNamespaceSelectorAddsNamespacesByTheirLabels() {
+    PoolConfig c =
+        valid(
+            Map.of(
+                "pools.conf",
+                """
+                pools {
+                  team {
+                    addresses = ["10.0.0.0/28"]
+                    namespaces = [ops]
+                    namespace-selector { match-labels { team = shop } }
+                  }
+                  open { addresses = ["10.0.1.0/28"] }
+                }
+                """));
+    Pool team = c.pools().stream().filter(p -> p.name().equals("team")).findFirst().orElseThrow();
+    assertTrue(team.allows("ops", Map.of(), Map.of()), "listed");
+    assertTrue(team.allows("web", Map.of("team", "shop"), Map.of()), "selected by label");
+    assertFalse(team.allows("web", Map.of("team", "blog"), Map.of()));
+    Pool open = c.pools().stream().filter(p -> p.name().equals("open")).findFirst().orElseThrow();
+    assertTrue(open.allows("anything", Map.of(), Map.of()));
+  }
+
+  @Test
   void ordersPoolsByPriorityThenName() {
     PoolConfig config =
         valid(

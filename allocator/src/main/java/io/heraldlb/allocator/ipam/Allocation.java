@@ -37,7 +37,7 @@ final class Allocation {
   }
 
   static boolean poolAllowed(Pool p, ServiceRequest r) {
-    return p.allows(r.key().namespace(), r.labels())
+    return p.allows(r.key().namespace(), r.namespaceLabels(), r.labels())
         && (r.requestedPool() == null || r.requestedPool().equals(p.name()));
   }
 
@@ -99,11 +99,14 @@ final class Allocation {
       return "pool '" + requested + "' may not be used by this Service: " + refusal(p.pool);
     }
     List<String> allowed = new ArrayList<>();
+    List<String> refusals = new ArrayList<>();
     boolean any = false;
     for (PoolState p : ipam.pools()) {
       any = true;
       if (poolAllowed(p.pool, r)) {
         allowed.add(p.pool.name());
+      } else {
+        refusals.add("pool '" + p.pool.name() + "': " + refusal(p.pool));
       }
     }
     if (!any) {
@@ -117,12 +120,24 @@ final class Allocation {
     return "no pool may be used by Services in namespace '"
         + r.key().namespace()
         + "'"
-        + (r.labels().isEmpty() ? "" : " with labels " + r.labels());
+        + (r.labels().isEmpty() ? "" : " with labels " + r.labels())
+        + (refusals.size() > MAX_REFUSALS_NAMED ? "" : " (" + String.join("; ", refusals) + ")");
   }
 
+  /** With more pools than this, naming why each refuses would drown the reason. */
+  private static final int MAX_REFUSALS_NAMED = 3;
+
   private String refusal(Pool p) {
-    if (!p.namespaces().isEmpty() && !p.namespaces().contains(r.key().namespace())) {
-      return "it is limited to namespaces " + p.namespaces().stream().sorted().toList();
+    if (!p.allowsNamespace(r.key().namespace(), r.namespaceLabels())) {
+      if (p.namespaceSelector().isEmpty()) {
+        return "it is limited to namespaces " + p.namespaces().stream().sorted().toList();
+      }
+      return "it is limited to namespaces "
+          + (p.namespaces().isEmpty()
+              ? ""
+              : p.namespaces().stream().sorted().toList() + " and those ")
+          + "labelled "
+          + p.namespaceSelector();
     }
     return "the Service's labels do not match its service-selector " + p.serviceSelector();
   }

@@ -121,6 +121,7 @@ public final class Ipam {
         new ServiceRequest(
             request.key(),
             request.labels(),
+            request.namespaceLabels(),
             request.families(),
             request.policy(),
             current,

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param key the Service
  * @param labels its labels (for pool service-selectors)
+ * @param namespaceLabels the labels of its namespace (for pool namespace-selectors)
  * @param families {@code spec.ipFamilies} in order; may be empty when unknown
  * @param policy {@code spec.ipFamilyPolicy}
  * @param requestedIps IPs asked for by annotation or {@code spec.loadBalancerIP}; empty for any
@@ -25,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 public record ServiceRequest(
     ServiceKey key,
     Map<String, String> labels,
+    Map<String, String> namespaceLabels,
     List<Family> families,
     FamilyPolicy policy,
     List<IpAddress> requestedIps,
@@ -37,6 +39,7 @@ public record ServiceRequest(
 
   public ServiceRequest {
     labels = Map.copyOf(labels);
+    namespaceLabels = Map.copyOf(namespaceLabels);
     families = List.copyOf(families);
     requestedIps = List.copyOf(requestedIps);
     ports = List.copyOf(ports);
@@ -48,6 +51,7 @@ public record ServiceRequest(
   public static ServiceRequest simple(String namespace, String name) {
     return new ServiceRequest(
         new ServiceKey(namespace, name),
+        Map.of(),
         Map.of(),
         List.of(),
         FamilyPolicy.SINGLE_STACK,

@@ -145,7 +145,9 @@ class IpamTest {
             }
             """);
     assertEquals(
-        "no pool may be used by Services in namespace 'default'", reason(ipam.assign(svc("web"))));
+        "no pool may be used by Services in namespace 'default' (pool 'shop': it is limited to"
+            + " namespaces [shop])",
+        reason(ipam.assign(svc("web"))));
     assertEquals(List.of("10.0.7.1"), assigned(ipam.assign(ServiceRequest.simple("shop", "cart"))));
   }
 
@@ -178,7 +180,8 @@ class IpamTest {
             }
             """);
     assertEquals(
-        "no pool may be used by Services in namespace 'default' with labels {tier=web}",
+        "no pool may be used by Services in namespace 'default' with labels {tier=web} (pool"
+            + " 'edge': the Service's labels do not match its service-selector tier=edge)",
         reason(ipam.assign(Requests.from(svc("web")).withLabels(Map.of("tier", "web")).build())));
     assertEquals(
         "requested IP 10.0.9.3 is in pool 'edge', which this Service may not use: the Service's"

@@ -9,6 +9,7 @@ import java.util.Map;
 public final class Requests {
   private ServiceKey key;
   private Map<String, String> labels;
+  private Map<String, String> namespaceLabels;
   private List<Family> families;
   private FamilyPolicy policy;
   private List<IpAddress> requestedIps;
@@ -22,6 +23,7 @@ public final class Requests {
   private Requests(ServiceRequest r) {
     key = r.key();
     labels = r.labels();
+    namespaceLabels = r.namespaceLabels();
     families = r.families();
     policy = r.policy();
     requestedIps = r.requestedIps();
@@ -39,6 +41,11 @@ public final class Requests {
 
   public Requests withLabels(Map<String, String> l) {
     labels = l;
+    return this;
+  }
+
+  public Requests withNamespaceLabels(Map<String, String> l) {
+    namespaceLabels = l;
     return this;
   }
 
@@ -79,6 +86,7 @@ public final class Requests {
     return new ServiceRequest(
         key,
         labels,
+        namespaceLabels,
         families,
         policy,
         requestedIps,
