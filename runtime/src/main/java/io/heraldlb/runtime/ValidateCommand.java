@@ -105,6 +105,15 @@ public final class ValidateCommand {
       sb.append(", namespaces ")
           .append(pool.namespaces().stream().sorted().collect(Collectors.joining(",")));
     }
+    if (!pool.namespaceSelector().isEmpty()) {
+      sb.append(", namespaces labelled ").append(pool.namespaceSelector());
+    }
+    if (!pool.serviceSelector().isEmpty()) {
+      sb.append(", Services labelled ").append(pool.serviceSelector());
+    }
+    if (!pool.nodeSelector().isEmpty()) {
+      sb.append(", announced from nodes labelled ").append(pool.nodeSelector());
+    }
     if (pool.priority() != 0) {
       sb.append(", priority ").append(pool.priority());
     }

@@ -61,6 +61,32 @@ class ValidateCommandTest {
   }
 
   @Test
+  void showsTheSelectorsAsTheyWillBeMatched() throws IOException {
+    Outcome o =
+        validate(
+            "pools.conf",
+            """
+            pools {
+              team {
+                addresses = ["10.0.0.0/28"]
+                namespace-selector { match-labels { team = shop } }
+                service-selector {
+                  match-expressions = [{ key = tier, operator = NotIn, values = [db] }]
+                }
+                node-selector { zone = a }
+              }
+            }
+            """);
+    assertEquals(0, o.code(), o.err());
+    assertTrue(
+        o.out()
+            .contains(
+                "namespaces labelled team=shop, Services labelled tier notin (db), announced from"
+                    + " nodes labelled zone=a"),
+        o.out());
+  }
+
+  @Test
   void acceptsTheMetallbLegacyConfigMapManifest() throws IOException {
     Outcome o =
         validate(
