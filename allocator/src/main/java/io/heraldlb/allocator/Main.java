@@ -3,6 +3,7 @@ package io.heraldlb.allocator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.heraldlb.config.ConfigError;
+import io.heraldlb.runtime.MigrateCommand;
 import io.heraldlb.runtime.OpsServer;
 import io.heraldlb.runtime.ValidateCommand;
 import java.net.InetSocketAddress;
@@ -22,6 +23,9 @@ public final class Main {
              java -jar heraldlb-allocator.jar validate FILE
                                  check a pool ConfigMap manifest (YAML) or a bare pools.conf;
                                  exit 0 with one line per pool, or exit 1 with every error
+             java -jar heraldlb-allocator.jar migrate FILE...
+                                 print one heraldlb-config ConfigMap (native format) holding
+                                 the pools of MetalLB's ConfigMap or of pools.conf files
              java -jar heraldlb-allocator.jar --help     this text
 
       The allocator gives LoadBalancer Services an IP from the pools in its ConfigMap and writes
@@ -58,6 +62,9 @@ public final class Main {
       }
       case "validate" -> {
         return ValidateCommand.run(args.subList(1, args.size()), System.out, System.err);
+      }
+      case "migrate" -> {
+        return MigrateCommand.run(args.subList(1, args.size()), System.out, System.err);
       }
       case "run" -> {
         return args.size() == 1 || args.isEmpty() ? serve() : usage();

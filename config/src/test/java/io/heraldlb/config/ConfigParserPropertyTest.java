@@ -1,5 +1,6 @@
 package io.heraldlb.config;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -27,6 +28,57 @@ class ConfigParserPropertyTest {
 
   private static final String ALPHABET =
       "{}[]()\"',:=.-/# \n\t$?!&*|>0123456789abcdefxyz:poolsaddresses";
+
+  /**
+   * Property: every configuration that parses, in either format, written out by {@link PoolWriter}
+   * parses back to the same pools (what {@code migrate} relies on).
+   */
+  @Test
+  void whatParsesIsWrittenBackToTheSamePools() {
+    Random random = new Random(0x5eed5L);
+    int checked = 0;
+    for (int i = 0; i < ROUNDS; i++) {
+      String seed = ROUND_TRIP_SEEDS.get(random.nextInt(ROUND_TRIP_SEEDS.size()));
+      String input = i % 8 == 0 ? seed : mutate(seed, random);
+      String key =
+          input.startsWith("address-pools") ? ConfigParser.LEGACY_KEY : ConfigParser.NATIVE_KEY;
+      if (!(ConfigParser.parse(Map.of(key, input)) instanceof ParseResult.Valid valid)) {
+        continue;
+      }
+      checked++;
+      String written = PoolWriter.hocon(valid.config());
+      ParseResult back = ConfigParser.parse(Map.of(ConfigParser.NATIVE_KEY, written));
+      if (!(back instanceof ParseResult.Valid again)) {
+        fail("written form of " + quote(input) + " does not parse: " + back + "\n" + written);
+        return;
+      }
+      assertEquals(valid.config().pools(), again.config().pools(), () -> written);
+    }
+    assertTrue(checked > ROUNDS / 20, "too few valid mutations to mean anything: " + checked);
+  }
+
+  private static final List<String> ROUND_TRIP_SEEDS =
+      List.of(
+          ConfigParserTest.FULL_EXAMPLE,
+          """
+          pools {
+            team {
+              addresses = ["10.0.0.0/28", "2001:db8::1-2001:db8::9"]
+              namespace-selector { match-labels { team = shop } }
+              service-selector {
+                match-labels { app = shop, "example.com/tier" = "" }
+                match-expressions = [
+                  { key = tier, operator = In, values = [web, api] }
+                  { key = canary, operator = DoesNotExist }
+                ]
+              }
+              node-selector { match-expressions = [{ key = zone, operator = NotIn, values = [b] }] }
+              priority = 7
+              allow-cross-namespace-sharing = true
+            }
+          }
+          """,
+          "address-pools:\n- name: x\n  protocol: layer2\n  addresses: [192.168.1.240/28, 10.0.0.1-10.0.0.9]\n  auto-assign: false\n  avoid-buggy-ips: true\n");
 
   @Test
   void neverThrowsOnRandomOrMutatedInput() {

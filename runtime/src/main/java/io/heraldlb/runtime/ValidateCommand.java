@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -34,27 +35,38 @@ public final class ValidateCommand {
       err.println("usage: validate FILE   (a ConfigMap manifest or a pools.conf)");
       return 2;
     }
-    Path file = Path.of(args.get(0));
-    String text;
-    try {
-      if (Files.size(file) > MAX_FILE_BYTES) {
-        err.println(file + ": larger than " + MAX_FILE_BYTES + " bytes; not a pool configuration");
-        return 2;
-      }
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException | RuntimeException e) {
-      err.println(file + ": cannot read: " + e.getMessage());
+    Map<String, Map<String, String>> configMaps = read(Path.of(args.get(0)), err);
+    if (configMaps == null) {
       return 2;
-    }
-    Map<String, Map<String, String>> configMaps = configMaps(text);
-    if (configMaps.isEmpty()) {
-      configMaps.put(file.getFileName().toString(), Map.of(ConfigParser.NATIVE_KEY, text));
     }
     boolean ok = true;
     for (Map.Entry<String, Map<String, String>> cm : configMaps.entrySet()) {
       ok &= report(cm.getKey(), ConfigParser.parse(cm.getValue()), configMaps.size() > 1, out, err);
     }
     return ok ? 0 : 1;
+  }
+
+  /**
+   * The ConfigMaps' data in {@code file} by name, or the file itself as a {@code pools.conf} when
+   * it holds no ConfigMap; null (and the reason on {@code err}) when it cannot be read.
+   */
+  static @Nullable Map<String, Map<String, String>> read(Path file, PrintStream err) {
+    String text;
+    try {
+      if (Files.size(file) > MAX_FILE_BYTES) {
+        err.println(file + ": larger than " + MAX_FILE_BYTES + " bytes; not a pool configuration");
+        return null;
+      }
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      err.println(file + ": cannot read: " + e.getMessage());
+      return null;
+    }
+    Map<String, Map<String, String>> configMaps = configMaps(text);
+    if (configMaps.isEmpty()) {
+      configMaps.put(file.getFileName().toString(), Map.of(ConfigParser.NATIVE_KEY, text));
+    }
+    return configMaps;
   }
 
   private static boolean report(
