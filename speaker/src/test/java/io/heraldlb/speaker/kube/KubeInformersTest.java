@@ -9,21 +9,59 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import io.heraldlb.config.IpAddress;
 import io.heraldlb.speaker.MutableClock;
 import io.heraldlb.speaker.plan.ClusterSnapshot;
 import io.heraldlb.speaker.plan.Planner;
 import io.heraldlb.speaker.plan.ServiceInfo;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-@EnableKubernetesMockClient(crud = true, https = false)
 class KubeInformersTest {
-  KubernetesClient client;
+  private KubernetesMockServer server;
+  private KubernetesClient client;
+
+  @BeforeEach
+  void startApi() {
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init();
+    client = server.createClient();
+  }
+
+  /**
+   * fabric8 8.0.0's mock server sometimes gives up closing its Vert.x server after a test that
+   * watched ("Unable to close MockWebServer", an upstream problem since 7.8.0; seen here in two of
+   * five full builds, never alone). By then the test's assertions have run: only the mock's own
+   * shutdown is late, so that one failure is reported and let go; any other is not.
+   */
+  @AfterEach
+  void stopApi() {
+    client.close();
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      if (!"Unable to close MockWebServer".equals(e.getMessage())) {
+        throw e;
+      }
+      System.err.println("KubeInformersTest: the mock API server's shutdown timed out (fabric8)");
+    }
+  }
 
   @Test
   void seesServicesSlicesNodesTheConfigMapAndSpeakerPods() throws Exception {
