@@ -1,6 +1,7 @@
 package io.heraldlb.allocator;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.heraldlb.allocator.ipam.ServiceKey;
 import io.heraldlb.kube.EventWriter;
+import io.heraldlb.kube.MetalLbObjects;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -62,6 +64,7 @@ final class Allocator implements AutoCloseable {
   private volatile @Nullable SharedIndexInformer<Service> services;
   private volatile @Nullable SharedIndexInformer<ConfigMap> configMaps;
   private volatile @Nullable SharedIndexInformer<Namespace> namespaces;
+  private final MetalLbObjects metalLb;
   private volatile @Nullable LeaderElector elector;
   private volatile @Nullable CompletableFuture<?> election;
   private volatile @Nullable Thread worker;
@@ -95,9 +98,19 @@ final class Allocator implements AutoCloseable {
         new ControllerLoop(
             queue, new WorkQueue.Backoff(settings.retryBase(), settings.retryMax()), metrics);
     this.writer = new StatusWriter(client, writes, loop::writeDone);
+    this.metalLb =
+        new MetalLbObjects(
+            client, settings.metalLbNamespace(), () -> queue.add(WorkKey.Config.INSTANCE));
     this.reconciler =
         new Reconciler(
-            new InformerCache(), queue::add, writer, events, metrics, settings.loadBalancerClass());
+            new InformerCache(),
+            queue::add,
+            writer,
+            events,
+            metrics,
+            settings.loadBalancerClass(),
+            settings.namespace() + "/" + settings.configMap(),
+            settings.metalLbNamespace());
     loop.reconcilingWith(reconciler, writer::busy);
   }
 
@@ -148,8 +161,12 @@ final class Allocator implements AutoCloseable {
           .stopped()
           .whenComplete((v, e) -> log.error("an informer stopped{}", e == null ? "" : ": " + e));
     }
+    metalLb.start();
     long waited = 0;
-    while (!services.hasSynced() || !configMaps.hasSynced() || !namespaces.hasSynced()) {
+    while (!services.hasSynced()
+        || !configMaps.hasSynced()
+        || !namespaces.hasSynced()
+        || !metalLb.synced()) {
       Thread.sleep(50);
       waited += 50;
       if (waited % 10_000 == 0) {
@@ -236,7 +253,7 @@ final class Allocator implements AutoCloseable {
     if (leading && worker != null && !worker.isAlive()) {
       return "the reconcile worker has stopped";
     }
-    return null;
+    return metalLb.problem();
   }
 
   /** Ready once caches are warm; the leader also needs its initial load done. */
@@ -247,7 +264,8 @@ final class Allocator implements AutoCloseable {
     }
     if (!started(services).hasSynced()
         || !started(configMaps).hasSynced()
-        || !started(namespaces).hasSynced()) {
+        || !started(namespaces).hasSynced()
+        || !metalLb.synced()) {
       return "caches are not synced";
     }
     if (leading && !reconciler.seeded()) {
@@ -322,6 +340,16 @@ final class Allocator implements AutoCloseable {
       return started(configMaps)
           .getStore()
           .getByKey(settings.namespace() + "/" + settings.configMap());
+    }
+
+    @Override
+    public List<GenericKubernetesResource> metalLbObjects() {
+      return metalLb.objects();
+    }
+
+    @Override
+    public List<Map<String, Object>> metalLbDecoded() {
+      return metalLb.decoded();
     }
 
     @Override
@@ -405,5 +433,6 @@ final class Allocator implements AutoCloseable {
     if (namespaces != null) {
       namespaces.close();
     }
+    metalLb.close();
   }
 }

@@ -7,6 +7,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntSupplier;
 
 /** The allocator's metrics. Pool figures are read from a snapshot the worker publishes. */
@@ -17,6 +18,7 @@ final class AllocatorMetrics {
   final PrometheusRegistry registry = new PrometheusRegistry();
   private volatile List<PoolFigures> pools = List.of();
   private volatile int assigned;
+  private volatile Map<String, Boolean> advertised = Map.of();
 
   final Gauge configLoaded =
       Gauge.builder()
@@ -67,6 +69,14 @@ final class AllocatorMetrics {
             cb -> pools.forEach(p -> cb.call(p.inUse(), p.pool(), p.family().kubernetesName())))
         .register(registry);
     GaugeWithCallback.builder()
+        .name("heraldlb_pool_advertised")
+        .help(
+            "1 when an advertisement covers the pool; 0: its addresses are assigned but no node"
+                + " announces them")
+        .labelNames("pool")
+        .callback(cb -> advertised.forEach((pool, yes) -> cb.call(yes ? 1 : 0, pool)))
+        .register(registry);
+    GaugeWithCallback.builder()
         .name("heraldlb_queue_depth")
         .help("keys waiting to be reconciled")
         .callback(cb -> cb.call(queueDepth.getAsInt()))
@@ -76,6 +86,13 @@ final class AllocatorMetrics {
         .help("Services holding at least one IP")
         .callback(cb -> cb.call(assigned))
         .register(registry);
+  }
+
+  /** The configuration's pools, and which of them no advertisement covers. */
+  void unadvertised(List<String> unadvertised, List<String> pools) {
+    Map<String, Boolean> next = new java.util.TreeMap<>();
+    pools.forEach(p -> next.put(p, !unadvertised.contains(p)));
+    advertised = next;
   }
 
   void publish(List<PoolFigures> figures, int assignedServices) {

@@ -10,6 +10,7 @@ import java.util.List;
 record AllocatorSettings(
     String namespace,
     String configMap,
+    String metalLbNamespace,
     String loadBalancerClass,
     int httpPort,
     String identity,
@@ -25,6 +26,8 @@ record AllocatorSettings(
     SettingsReader r = SettingsReader.load();
     String namespace = r.string("namespace", Names::checkDnsLabel);
     String configMap = r.string("configmap", Names::checkDnsSubdomain);
+    String metalLb =
+        r.string("metallb-namespace", v -> v.isEmpty() ? null : Names.checkDnsLabel(v));
     String cls =
         r.string("load-balancer-class", v -> v.isEmpty() || v.length() <= 253 ? null : "too long");
     r.oneOf("log-format", "text", "json");
@@ -49,6 +52,7 @@ record AllocatorSettings(
     return new AllocatorSettings(
         namespace,
         configMap,
+        metalLb,
         cls,
         port,
         identity,

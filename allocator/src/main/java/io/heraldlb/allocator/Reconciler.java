@@ -1,6 +1,8 @@
 package io.heraldlb.allocator;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.heraldlb.allocator.ipam.AllocationResult;
 import io.heraldlb.allocator.ipam.Assignment;
@@ -21,6 +23,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -68,6 +71,16 @@ final class Reconciler {
 
     @Nullable ConfigMap configMap();
 
+    /** MetalLB's IPAddressPools and L2Advertisements; empty when they are not installed. */
+    default List<GenericKubernetesResource> metalLbObjects() {
+      return List.of();
+    }
+
+    /** The same objects, as {@link PoolSource.Inputs} holds them. */
+    default List<Map<String, Object>> metalLbDecoded() {
+      return List.of();
+    }
+
     /** The labels of namespace {@code name}; empty if it has none or is not known. */
     Map<String, String> namespaceLabels(String name);
   }
@@ -82,6 +95,9 @@ final class Reconciler {
   private final EventWriter events;
   private final AllocatorMetrics metrics;
   private final String loadBalancerClass;
+  private final String configMapName;
+  private final String metalLbNamespace;
+  private @Nullable String lastIgnored;
   private final Ipam ipam = new Ipam(PoolConfig.EMPTY);
   private @Nullable PoolConfig config; // null until the first valid ConfigMap
 
@@ -102,8 +118,12 @@ final class Reconciler {
       StatusWriter writer,
       EventWriter events,
       AllocatorMetrics metrics,
-      String loadBalancerClass) {
+      String loadBalancerClass,
+      String configMapName,
+      String metalLbNamespace) {
     this.cache = cache;
+    this.configMapName = configMapName;
+    this.metalLbNamespace = metalLbNamespace;
     this.requeue = requeue;
     this.writer = writer;
     this.events = events;
@@ -142,23 +162,40 @@ final class Reconciler {
 
   private Result loadConfig() {
     ConfigMap cm = cache.configMap();
-    if (cm == null) {
+    Map<String, String> data = null;
+    if (cm != null) {
+      data = cm.getData() == null ? Map.of() : cm.getData();
+    }
+    PoolSource.Choice choice =
+        PoolSource.choose(
+            new PoolSource.Inputs(data, cache.metalLbDecoded()), configMapName, metalLbNamespace);
+    if (!Objects.equals(choice.ignored(), lastIgnored) && choice.ignored() != null) {
+      log.info("{}", choice.ignored());
+    }
+    lastIgnored = choice.ignored();
+    ParseResult parsed = choice.result();
+    HasMetadata subject = choice.fromMetalLb() ? firstPool(cache.metalLbObjects()) : cm;
+    if (parsed == null || subject == null) {
       if (config == null) {
-        log.warn("the pool ConfigMap does not exist yet; nothing is allocated until it does");
+        log.warn(
+            "no pool configuration yet (neither {} exists); nothing is allocated until one does",
+            choice.from());
       } else {
-        log.warn("the pool ConfigMap was deleted; keeping the last good configuration");
+        log.warn("the pool configuration is gone; keeping the last good one");
         metrics.configStale.set(1);
       }
       return new Result.Done();
     }
-    ParseResult parsed = PoolSource.parse(cm.getData());
     if (parsed instanceof ParseResult.Invalid invalid) {
       metrics.configStale.set(1);
       String errors =
           invalid.errors().stream().map(ConfigError::toString).collect(Collectors.joining("; "));
-      log.error("the pool ConfigMap is invalid, keeping the last good configuration: {}", errors);
+      log.error(
+          "the pool configuration in {} is invalid, keeping the last good one: {}",
+          choice.from(),
+          errors);
       events.warning(
-          cm,
+          subject,
           "ConfigInvalid",
           "Configuration not loaded, the last good one stays in use: " + errors);
       return new Result.Done();
@@ -168,7 +205,7 @@ final class Reconciler {
     metrics.configLoaded.set(1);
     boolean changed = !next.equals(config);
     if (changed) {
-      apply(cm, next);
+      apply(subject, choice.from(), next);
     }
     if (!seeded) {
       try {
@@ -183,17 +220,28 @@ final class Reconciler {
     return changed ? new Result.ReprocessAll() : new Result.Done();
   }
 
-  private void apply(ConfigMap cm, PoolConfig next) {
-    next.notes().forEach(n -> log.warn("pool ConfigMap: {}", n));
+  /** The Events about MetalLB's objects go to its first IPAddressPool (by name). */
+  private static @Nullable HasMetadata firstPool(List<GenericKubernetesResource> objects) {
+    return objects.stream()
+        .filter(o -> "IPAddressPool".equals(o.getKind()))
+        .min(Comparator.comparing(o -> o.getMetadata().getName()))
+        .orElse(null);
+  }
+
+  private void apply(HasMetadata subject, String from, PoolConfig next) {
+    next.notes().forEach(n -> log.warn("{}: {}", from, n));
     config = next;
     poolSizes = sizes(next);
+    metrics.unadvertised(
+        next.pools().stream().filter(p -> !p.advertised()).map(Pool::name).toList(),
+        next.pools().stream().map(Pool::name).toList());
     ipam.setConfig(next);
     String names = next.pools().stream().map(Pool::name).collect(Collectors.joining(", "));
-    log.info("loaded {} pool(s) from '{}': {}", next.pools().size(), next.source(), names);
+    log.info("loaded {} pool(s) from {}: {}", next.pools().size(), from, names);
     events.normal(
-        cm,
+        subject,
         "ConfigLoaded",
-        "Loaded " + next.pools().size() + " pool(s) from '" + next.source() + "': " + names);
+        "Loaded " + next.pools().size() + " pool(s) from " + from + ": " + names);
   }
 
   /**
@@ -319,6 +367,18 @@ final class Reconciler {
           s,
           "IPAllocated",
           "Assigned IP " + ips(assignment.ips()) + " from pool " + assignment.pool());
+      if (config != null
+          && config.pool(assignment.pool()).filter(p -> !p.advertised()).isPresent()) {
+        events.warning(
+            s,
+            "NotAnnounced",
+            "Pool "
+                + assignment.pool()
+                + " is covered by no L2Advertisement: "
+                + ips(assignment.ips())
+                + " is assigned, but no node announces it (as in MetalLB); add an"
+                + " L2Advertisement for the pool");
+      }
     }
     if (!StatusWriter.shows(s, assignment.ips(), assignment.pool())) {
       writer.submit(key, new StatusWriter.Wanted(s, assignment.ips(), assignment.pool()));

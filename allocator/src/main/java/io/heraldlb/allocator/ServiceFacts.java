@@ -230,7 +230,7 @@ final class ServiceFacts {
     if (pool == null) {
       return null;
     }
-    String problem = io.heraldlb.config.Names.checkDnsLabel(pool.strip());
+    String problem = io.heraldlb.config.Names.checkDnsSubdomain(pool.strip());
     if (problem != null) {
       throw new InvalidService(
           "annotation " + annotationName(annotations, "address-pool") + ": " + problem);

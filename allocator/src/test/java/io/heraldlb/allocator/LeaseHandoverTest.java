@@ -134,6 +134,8 @@ class LeaseHandoverTest {
                   "test",
                   null),
               metrics,
+              "",
+              "heraldlb-system/heraldlb-config",
               "");
       loop.reconcilingWith(reconciler, writer::busy);
       Thread worker = new Thread(loop);

@@ -31,6 +31,7 @@ final class MockCluster {
     return new AllocatorSettings(
         NS,
         CM,
+        "metallb-system",
         lbClass,
         0,
         identity,

@@ -184,7 +184,7 @@ class ServiceFactsTest {
   @Test
   void refusesABadPoolNameAndAnEmptySharingKey() {
     assertEquals(
-        "annotation metallb.universe.tf/address-pool: 'Bad Pool' is not a valid name (lower-case letters, digits and '-', at most 63)",
+        "annotation metallb.universe.tf/address-pool: 'Bad Pool' is not a valid name (lower-case letters, digits, '-' and '.', at most 253)",
         assertThrows(
                 ServiceFacts.InvalidService.class,
                 () ->

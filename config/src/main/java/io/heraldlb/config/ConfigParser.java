@@ -38,6 +38,46 @@ public final class ConfigParser {
     }
   }
 
+  /**
+   * Parses MetalLB's {@code IPAddressPool} and {@code L2Advertisement} objects (as decoded from the
+   * API or a manifest) of {@code namespace}; see {@link MetalLbPools} for how their meaning is
+   * kept. Objects of other API groups are skipped.
+   */
+  public static ParseResult parseMetalLb(List<? extends Map<?, ?>> objects, String namespace) {
+    try {
+      List<String> notes = new ArrayList<>();
+      Errors errors = new Errors();
+      List<PoolDraft> drafts = MetalLbPools.read(objects, namespace, errors, notes);
+      if (drafts.isEmpty() && errors.isEmpty()) {
+        errors.add("", "no IPAddressPool in the namespace " + namespace);
+      }
+      return checked(drafts, errors, metalLbSource(namespace), notes);
+    } catch (RuntimeException | StackOverflowError e) {
+      return new ParseResult.Invalid(
+          List.of(new ConfigError("", "cannot read MetalLB's objects: " + e)));
+    }
+  }
+
+  /** The {@link PoolConfig#source()} of a configuration read from MetalLB's objects. */
+  public static String metalLbSource(String namespace) {
+    return "MetalLB's IPAddressPools in " + namespace;
+  }
+
+  /** Whether a decoded object belongs to MetalLB's API group {@code metallb.io}. */
+  public static boolean isMetalLbObject(Map<?, ?> object) {
+    return MetalLbPools.isMetalLb(object);
+  }
+
+  private static ParseResult checked(
+      List<PoolDraft> drafts, Errors errors, String source, List<String> notes) {
+    checkAcrossPools(drafts, errors);
+    if (!errors.isEmpty()) {
+      return new ParseResult.Invalid(errors.toList());
+    }
+    return new ParseResult.Valid(
+        new PoolConfig(drafts.stream().map(PoolDraft::build).toList(), source, notes));
+  }
+
   private static ParseResult parseUnchecked(Map<String, String> data) {
     String hocon = data.get(NATIVE_KEY);
     String legacy = data.get(LEGACY_KEY);
@@ -74,12 +114,7 @@ public final class ConfigParser {
                       + LEGACY_KEY
                       + "' key")));
     }
-    checkAcrossPools(drafts, errors);
-    if (!errors.isEmpty()) {
-      return new ParseResult.Invalid(errors.toList());
-    }
-    return new ParseResult.Valid(
-        new PoolConfig(drafts.stream().map(PoolDraft::build).toList(), source, notes));
+    return checked(drafts, errors, source, notes);
   }
 
   private record Located(IpRange range, String path) {}

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /** Reads the native {@code pools.conf} (HOCON) format into drafts, collecting every error. */
 final class HoconPools {
@@ -34,6 +35,7 @@ final class HoconPools {
           "service-selector",
           "node-selector",
           "interfaces",
+          "advertisements",
           "priority",
           "allow-cross-namespace-sharing");
 
@@ -73,7 +75,7 @@ final class HoconPools {
     for (Map.Entry<String, ConfigValue> e : ((ConfigObject) pools).entrySet()) {
       String name = e.getKey();
       String path = "pools." + name;
-      String nameError = Names.checkDnsLabel(name);
+      String nameError = Names.checkDnsSubdomain(name);
       if (nameError != null) {
         errors.add(path, "bad pool name: " + nameError);
       }
@@ -101,11 +103,13 @@ final class HoconPools {
             bool(at, v, errors, b -> d.crossNamespaceSharing = b);
         case "namespaces" ->
             stringList(at, v, errors, (i, s) -> addNamespace(d, at + "[" + i + "]", s, errors));
-        case "namespace-selector" -> selector(at, v, errors, d.namespaceSelector);
-        case "service-selector" -> selector(at, v, errors, d.serviceSelector);
-        case "node-selector" -> selector(at, v, errors, d.nodeSelector);
+        case "namespace-selector" -> selectors(at, v, errors, d.namespaceSelectors);
+        case "service-selector" -> selectors(at, v, errors, d.serviceSelectors);
+        case "node-selector" -> selectors(at, v, errors, d.nodeSelectors);
         case "interfaces" ->
-            stringList(at, v, errors, (i, s) -> addInterface(d, at + "[" + i + "]", s, errors));
+            stringList(
+                at, v, errors, (i, s) -> addInterface(d.interfaces, at + "[" + i + "]", s, errors));
+        case "advertisements" -> d.advertisements = advertisements(at, v, errors);
         case "priority" -> priority(at, v, errors, p -> d.priority = p);
         default ->
             errors.add(
@@ -115,7 +119,54 @@ final class HoconPools {
                     + ")");
       }
     }
+    if (d.advertisements != null
+        && (pool.containsKey("node-selector") || pool.containsKey("interfaces"))) {
+      errors.add(
+          path + ".advertisements",
+          "set either advertisements or the pool's node-selector and interfaces, not both");
+    }
     return d;
+  }
+
+  /**
+   * {@code [{ node-selector {...}, interfaces = [...] }, ...]}: the pool is announced from every
+   * node one entry covers; an empty list announces it nowhere.
+   */
+  private static @Nullable List<Advertisement> advertisements(
+      String at, ConfigValue v, Errors errors) {
+    if (v.valueType() != ConfigValueType.LIST) {
+      errors.add(at, "must be a list of { node-selector, interfaces }, not " + describe(v));
+      return null;
+    }
+    List<Advertisement> out = new ArrayList<>();
+    List<?> items = (List<?>) v;
+    for (int i = 0; i < items.size(); i++) {
+      String item = at + "[" + i + "]";
+      ConfigValue value = (ConfigValue) items.get(i);
+      if (value.valueType() != ConfigValueType.OBJECT) {
+        errors.add(
+            item, "must be an object with node-selector and interfaces, not " + describe(value));
+        continue;
+      }
+      List<LabelSelector> nodes = new ArrayList<>();
+      List<String> interfaces = new ArrayList<>();
+      for (Map.Entry<String, ConfigValue> e : ((ConfigObject) value).entrySet()) {
+        String field = item + "." + e.getKey();
+        switch (e.getKey()) {
+          case "node-selector" -> selectors(field, e.getValue(), errors, nodes);
+          case "interfaces" ->
+              stringList(
+                  field,
+                  e.getValue(),
+                  errors,
+                  (j, s) -> addInterface(interfaces, field + "[" + j + "]", s, errors));
+          default ->
+              errors.add(field, "unknown key (an advertisement has node-selector and interfaces)");
+        }
+      }
+      out.add(new Advertisement(new LabelSelectors(nodes), interfaces));
+    }
+    return out;
   }
 
   static void addRange(PoolDraft d, String at, String text, Errors errors) {
@@ -138,14 +189,14 @@ final class HoconPools {
     }
   }
 
-  static void addInterface(PoolDraft d, String at, String name, Errors errors) {
+  static void addInterface(List<String> into, String at, String name, Errors errors) {
     String problem = Names.checkInterface(name);
     if (problem != null) {
       errors.add(at, problem);
-    } else if (d.interfaces.contains(name)) {
+    } else if (into.contains(name)) {
       errors.add(at, "interface '" + name + "' is listed twice");
     } else {
-      d.interfaces.add(name);
+      into.add(name);
     }
   }
 
@@ -192,13 +243,35 @@ final class HoconPools {
   }
 
   /**
-   * {@code { app = web }} (equality only), or as Kubernetes writes it: {@code { match-labels {...},
-   * match-expressions = [{ key = tier, operator = In, values = [web, api] }] }}.
+   * One selector, or a list of selectors of which any one may match. A lone {@code {}} is no
+   * selector at all; in a list it matches everything, as in Kubernetes.
    */
-  private static void selector(String at, ConfigValue v, Errors errors, SelectorDraft into) {
+  private static void selectors(String at, ConfigValue v, Errors errors, List<LabelSelector> into) {
+    if (v.valueType() == ConfigValueType.LIST) {
+      List<?> items = (List<?>) v;
+      for (int i = 0; i < items.size(); i++) {
+        SelectorDraft one = new SelectorDraft();
+        if (selector(at + "[" + i + "]", (ConfigValue) items.get(i), errors, one)) {
+          into.add(one.build());
+        }
+      }
+      return;
+    }
+    SelectorDraft one = new SelectorDraft();
+    if (selector(at, v, errors, one) && !one.build().isEmpty()) {
+      into.add(one.build());
+    }
+  }
+
+  /**
+   * {@code { app = web }} (equality only), or as Kubernetes writes it: {@code { match-labels {...},
+   * match-expressions = [{ key = tier, operator = In, values = [web, api] }] }}. False when it is
+   * not an object.
+   */
+  private static boolean selector(String at, ConfigValue v, Errors errors, SelectorDraft into) {
     if (v.valueType() != ConfigValueType.OBJECT) {
       errors.add(at, "must be an object of label = value, not " + describe(v));
-      return;
+      return false;
     }
     ConfigObject object = (ConfigObject) v;
     if (object.containsKey("match-labels") || object.containsKey("match-expressions")) {
@@ -213,15 +286,16 @@ final class HoconPools {
                   "unknown key: next to match-labels or match-expressions nothing else goes");
         }
       }
-      return;
+      return true;
     }
     for (String camel : List.of("matchLabels", "matchExpressions")) {
       if (object.containsKey(camel)) {
         errors.add(at + "." + camel, "pools.conf spells it " + kebab(camel));
-        return;
+        return true;
       }
     }
     labels(at, v, errors, into.labels);
+    return true;
   }
 
   private static String kebab(String camel) {

@@ -84,7 +84,7 @@ final class LegacyPools {
       errors.add(at + ".name", "missing or not a string");
       name = "";
     } else {
-      String problem = Names.checkDnsLabel(name);
+      String problem = Names.checkDnsSubdomain(name);
       if (problem != null) {
         errors.add(at + ".name", "bad pool name: " + problem);
       }

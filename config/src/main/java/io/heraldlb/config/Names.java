@@ -14,7 +14,7 @@ public final class Names {
 
   private Names() {}
 
-  /** An RFC 1123 label as used for namespaces and pool names; {@code null} if valid. */
+  /** An RFC 1123 label as used for namespaces; {@code null} if valid. */
   public static @Nullable String checkDnsLabel(String s) {
     if (s.isEmpty() || s.length() > 63 || !DNS_LABEL.matcher(s).matches()) {
       return "'" + s + "' is not a valid name (lower-case letters, digits and '-', at most 63)";
@@ -22,10 +22,12 @@ public final class Names {
     return null;
   }
 
-  /** A DNS subdomain as used for object names; {@code null} if valid. */
+  /** A DNS subdomain as used for object names and pool names; {@code null} if valid. */
   public static @Nullable String checkDnsSubdomain(String s) {
     if (s.isEmpty() || s.length() > 253 || !DNS_SUBDOMAIN.matcher(s).matches()) {
-      return "'" + s + "' is not a valid Kubernetes name";
+      return "'"
+          + s
+          + "' is not a valid name (lower-case letters, digits, '-' and '.', at most 253)";
     }
     return null;
   }

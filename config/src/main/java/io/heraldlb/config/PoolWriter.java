@@ -1,5 +1,6 @@
 package io.heraldlb.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -31,12 +32,13 @@ public final class PoolWriter {
       if (!p.namespaces().isEmpty()) {
         field(out, "namespaces", list(p.namespaces().stream().sorted().toList()));
       }
-      selector(out, "namespace-selector", p.namespaceSelector());
-      selector(out, "service-selector", p.serviceSelector());
-      selector(out, "node-selector", p.nodeSelector());
-      if (!p.interfaces().isEmpty()) {
-        field(out, "interfaces", list(p.interfaces()));
+      if (!p.namespaceSelector().isEmpty()) {
+        field(out, "namespace-selector", selectors(p.namespaceSelector()));
       }
+      if (!p.serviceSelector().isEmpty()) {
+        field(out, "service-selector", selectors(p.serviceSelector()));
+      }
+      advertisements(out, p.advertisements());
       if (p.priority() != 0) {
         field(out, "priority", Integer.toString(p.priority()));
       }
@@ -52,11 +54,47 @@ public final class PoolWriter {
     out.append("    ").append(key).append(" = ").append(value).append('\n');
   }
 
-  private static void selector(StringBuilder out, String key, LabelSelector s) {
-    if (s.isEmpty()) {
+  /** One advertisement as the pool's node-selector and interfaces; none or several as a list. */
+  private static void advertisements(StringBuilder out, List<Advertisement> advertisements) {
+    if (advertisements.size() == 1) {
+      Advertisement a = advertisements.get(0);
+      if (!a.nodeSelector().isEmpty()) {
+        field(out, "node-selector", selectors(a.nodeSelector()));
+      }
+      if (!a.interfaces().isEmpty()) {
+        field(out, "interfaces", list(a.interfaces()));
+      }
       return;
     }
-    List<String> parts = new java.util.ArrayList<>();
+    List<String> entries = new ArrayList<>();
+    for (Advertisement a : advertisements) {
+      List<String> parts = new ArrayList<>();
+      if (!a.nodeSelector().isEmpty()) {
+        parts.add("node-selector = " + selectors(a.nodeSelector()));
+      }
+      if (!a.interfaces().isEmpty()) {
+        parts.add("interfaces = " + list(a.interfaces()));
+      }
+      entries.add("{ " + String.join(", ", parts) + " }");
+    }
+    field(out, "advertisements", "[" + String.join(", ", entries) + "]");
+  }
+
+  /**
+   * A lone selector as an object; several, or one that matches everything, as a list (a lone {@code
+   * {}} would read back as no selector at all).
+   */
+  private static String selectors(LabelSelectors s) {
+    if (s.selectors().size() == 1 && !s.selectors().get(0).isEmpty()) {
+      return selector(s.selectors().get(0));
+    }
+    return s.selectors().stream()
+        .map(PoolWriter::selector)
+        .collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  private static String selector(LabelSelector s) {
+    List<String> parts = new ArrayList<>();
     if (!s.matchLabels().isEmpty()) {
       parts.add("match-labels " + labels(s.matchLabels()));
     }
@@ -66,7 +104,7 @@ public final class PoolWriter {
               .map(PoolWriter::expression)
               .collect(Collectors.joining(", ", "match-expressions = [", "]")));
     }
-    field(out, key, "{ " + String.join(", ", parts) + " }");
+    return parts.isEmpty() ? "{}" : "{ " + String.join(", ", parts) + " }";
   }
 
   private static String labels(Map<String, String> labels) {

@@ -64,9 +64,14 @@ class ConfigParserTest {
     assertFalse(dmz.autoAssign());
     assertTrue(dmz.avoidBuggyIps());
     assertEquals(Set.of("web", "shop"), dmz.namespaces());
-    assertEquals(Map.of("tier", "edge"), dmz.serviceSelector().matchLabels());
-    assertEquals(Map.of("kubernetes.io/os", "linux"), dmz.nodeSelector().matchLabels());
-    assertEquals(List.of("eth0"), dmz.interfaces());
+    assertEquals(
+        LabelSelectors.of(new LabelSelector(Map.of("tier", "edge"))), dmz.serviceSelector());
+    assertEquals(
+        List.of(
+            new Advertisement(
+                LabelSelectors.of(new LabelSelector(Map.of("kubernetes.io/os", "linux"))),
+                List.of("eth0"))),
+        dmz.advertisements());
     assertEquals(10, dmz.priority());
     Pool dflt = config.pool("default").orElseThrow();
     assertTrue(dflt.autoAssign());
@@ -101,10 +106,11 @@ class ConfigParserTest {
                 """));
     Pool p = c.pools().get(0);
     assertEquals("app=shop,tier in (api,web),!canary", p.serviceSelector().toString());
-    assertTrue(p.serviceSelector().matches(Map.of("app", "shop", "tier", "web")));
-    assertFalse(p.serviceSelector().matches(Map.of("app", "shop", "tier", "web", "canary", "1")));
-    assertTrue(p.nodeSelector().matches(Map.of("node-role.kubernetes.io/edge", "")));
-    assertFalse(p.nodeSelector().matches(Map.of()));
+    assertTrue(p.serviceSelector().matchesAny(Map.of("app", "shop", "tier", "web")));
+    assertFalse(
+        p.serviceSelector().matchesAny(Map.of("app", "shop", "tier", "web", "canary", "1")));
+    assertTrue(p.announcedFrom(Map.of("node-role.kubernetes.io/edge", "")));
+    assertFalse(p.announcedFrom(Map.of()));
   }
 
   @Test

@@ -123,8 +123,13 @@ public final class ValidateCommand {
     if (!pool.serviceSelector().isEmpty()) {
       sb.append(", Services labelled ").append(pool.serviceSelector());
     }
-    if (!pool.nodeSelector().isEmpty()) {
-      sb.append(", announced from nodes labelled ").append(pool.nodeSelector());
+    if (!pool.advertised()) {
+      sb.append(", not announced (no advertisement covers it)");
+    } else if (!pool.nodeRule().equals("every node")) {
+      sb.append(", announced from ").append(pool.nodeRule());
+    }
+    if (!pool.namedInterfaces().isEmpty()) {
+      sb.append(", interfaces ").append(String.join(",", pool.namedInterfaces()));
     }
     if (pool.priority() != 0) {
       sb.append(", priority ").append(pool.priority());

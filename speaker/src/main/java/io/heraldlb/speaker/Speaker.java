@@ -131,6 +131,7 @@ final class Speaker {
             client,
             settings.namespace(),
             settings.configMap(),
+            settings.metalLbNamespace(),
             settings.loadBalancerClass(),
             settings.ignoreExcludeLabel(),
             this::signal);

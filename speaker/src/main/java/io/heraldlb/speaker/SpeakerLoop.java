@@ -60,7 +60,7 @@ final class SpeakerLoop {
   private final ChangeReporter reporter;
   private final SpeakerMetrics metrics;
   private final Clock clock;
-  private final ConfigTracker config = new ConfigTracker();
+  private final ConfigTracker config;
   private final Map<String, Conflict> pendingConflicts = new ConcurrentHashMap<>();
   private final Map<String, Instant> conflictDue = new HashMap<>();
   private Map<IpAddress, IpPlan> plans = Map.of();
@@ -80,6 +80,7 @@ final class SpeakerLoop {
       Clock clock) {
     this.node = node;
     this.source = source;
+    this.config = new ConfigTracker(source.configMapName(), source.metalLbNamespace());
     this.group = group;
     this.transport = transport;
     this.wantPoolInterfaces = wantPoolInterfaces;
@@ -96,7 +97,7 @@ final class SpeakerLoop {
     }
     try {
       // The configuration first, even before joining: it names the interfaces to open.
-      PoolConfig pools = config.update(source.configMapData());
+      PoolConfig pools = config.update(source.poolInputs());
       metrics.configStale(config.stale());
       wantPoolInterfaces.accept(poolInterfaces(pools));
       Group now = group.get();
@@ -198,7 +199,7 @@ final class SpeakerLoop {
   private static Set<String> poolInterfaces(PoolConfig pools) {
     Set<String> out = new TreeSet<>();
     for (Pool p : pools.pools()) {
-      out.addAll(p.interfaces());
+      out.addAll(p.namedInterfaces());
     }
     return out;
   }

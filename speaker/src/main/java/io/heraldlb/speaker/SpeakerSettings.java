@@ -2,6 +2,7 @@ package io.heraldlb.speaker;
 
 import io.heraldlb.config.ConfigError;
 import io.heraldlb.config.IpAddress;
+import io.heraldlb.config.Names;
 import io.heraldlb.runtime.SettingsReader;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 public record SpeakerSettings(
     String namespace,
     String configMap,
+    String metalLbNamespace,
     String loadBalancerClass,
     int httpPort,
     String nodeName,
@@ -56,6 +58,8 @@ public record SpeakerSettings(
   public static Result read(SettingsReader r) {
     String namespace = r.string("namespace", SpeakerSettings::dnsName);
     String configMap = r.string("configmap", SpeakerSettings::dnsName);
+    String metalLb =
+        r.string("metallb-namespace", v -> v.isEmpty() ? null : Names.checkDnsLabel(v));
     String lbClass = r.string("load-balancer-class", null);
     r.oneOf("log-format", "text", "json");
     int httpPort = r.port("speaker.http-port");
@@ -93,6 +97,7 @@ public record SpeakerSettings(
         new SpeakerSettings(
             namespace,
             configMap,
+            metalLb,
             lbClass,
             httpPort,
             node,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.heraldlb.config.IpAddress;
 import io.heraldlb.config.PoolConfig;
+import io.heraldlb.kube.PoolSource;
 import io.heraldlb.speaker.announce.Announcer;
 import io.heraldlb.speaker.election.NodeFacts;
 import io.heraldlb.speaker.election.Quorum;
@@ -46,9 +47,11 @@ class SpeakerLoopTest {
   final ClusterSource source =
       new ClusterSource() {
         @Override
-        public Map<String, String> configMapData() {
-          return Map.of(
-              "pools.conf", "pools { default { addresses = [\"192.168.1.240-192.168.1.250\"] } }");
+        public PoolSource.Inputs poolInputs() {
+          return PoolSource.Inputs.configMap(
+              Map.of(
+                  "pools.conf",
+                  "pools { default { addresses = [\"192.168.1.240-192.168.1.250\"] } }"));
         }
 
         @Override

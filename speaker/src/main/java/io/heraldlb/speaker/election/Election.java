@@ -48,16 +48,21 @@ public final class Election {
     return new Election(cluster).elect(ip, service, nodeSelector);
   }
 
-  /**
-   * @param nodeSelector the {@code node-selector} of the pool the address comes from
-   */
+  /** For a pool announced from the nodes {@code nodeSelector} matches. */
   public ElectionResult elect(IpAddress ip, ServiceFacts service, LabelSelector nodeSelector) {
+    return elect(ip, service, NodeRule.of(nodeSelector));
+  }
+
+  /**
+   * @param nodeRule the nodes the advertisements of the address's pool cover
+   */
+  public ElectionResult elect(IpAddress ip, ServiceFacts service, NodeRule nodeRule) {
     byte[] address = ip.toString().getBytes(StandardCharsets.UTF_8);
     MessageDigest sha = SHA256.get();
     String winner = null;
     byte[] best = null;
     for (Candidate c : eligible) {
-      if (!qualifies(c.node(), service, nodeSelector)) {
+      if (!qualifies(c.node(), service, nodeRule)) {
         continue;
       }
       sha.update(c.prefix());
@@ -71,11 +76,11 @@ public final class Election {
     if (winner != null) {
       return new ElectionResult.Won(winner);
     }
-    return NoWinnerExplanation.explain(ip, service, nodeSelector, cluster);
+    return NoWinnerExplanation.explain(ip, service, nodeRule, cluster);
   }
 
-  static boolean qualifies(NodeFacts node, ServiceFacts service, LabelSelector nodeSelector) {
-    return nodeSelector.matches(node.labels())
+  static boolean qualifies(NodeFacts node, ServiceFacts service, NodeRule nodeRule) {
+    return nodeRule.admits(node.labels())
         && (service.trafficPolicy() == TrafficPolicy.CLUSTER
             || service.nodesWithEndpoint().contains(node.name()));
   }

@@ -1,7 +1,6 @@
 package io.heraldlb.speaker.election;
 
 import io.heraldlb.config.IpAddress;
-import io.heraldlb.config.LabelSelector;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -19,7 +18,7 @@ final class NoWinnerExplanation {
   private static final int NAMES_SHOWN = 5;
 
   static ElectionResult.NoWinner explain(
-      IpAddress ip, ServiceFacts service, LabelSelector nodeSelector, ClusterFacts cluster) {
+      IpAddress ip, ServiceFacts service, NodeRule nodeRule, ClusterFacts cluster) {
     if (cluster.liveMembers().isEmpty()) {
       return new ElectionResult.NoWinner(
           NoWinnerReason.NO_LIVE_SPEAKER, "no live speaker, so nobody announces " + ip);
@@ -27,14 +26,14 @@ final class NoWinnerExplanation {
     Map<NoWinnerReason, List<String>> removed = new EnumMap<>(NoWinnerReason.class);
     for (String name : new TreeSet<>(cluster.liveMembers())) {
       removed
-          .computeIfAbsent(rule(name, service, nodeSelector, cluster), r -> new ArrayList<>())
+          .computeIfAbsent(rule(name, service, nodeRule, cluster), r -> new ArrayList<>())
           .add(name);
     }
     NoWinnerReason last = NoWinnerReason.NO_LIVE_SPEAKER;
     for (NoWinnerReason r : removed.keySet()) {
       last = r; // EnumMap iterates in rule order
     }
-    StringBuilder message = new StringBuilder(headline(last, nodeSelector));
+    StringBuilder message = new StringBuilder(headline(last, nodeRule));
     message.append(", so nobody announces ").append(ip).append(" (live speakers: ");
     message.append(cluster.liveMembers().size());
     removed.forEach(
@@ -44,7 +43,7 @@ final class NoWinnerExplanation {
 
   /** The first rule that keeps {@code name} from being a candidate. */
   private static NoWinnerReason rule(
-      String name, ServiceFacts service, LabelSelector nodeSelector, ClusterFacts cluster) {
+      String name, ServiceFacts service, NodeRule nodeRule, ClusterFacts cluster) {
     NodeFacts node = cluster.nodes().get(name);
     if (node == null) {
       return NoWinnerReason.NO_KNOWN_NODE;
@@ -55,22 +54,23 @@ final class NoWinnerExplanation {
     if (node.networkUnavailable()) {
       return NoWinnerReason.NETWORK_UNAVAILABLE;
     }
-    if (!nodeSelector.matches(node.labels())) {
+    if (!nodeRule.admits(node.labels())) {
       return NoWinnerReason.OUTSIDE_NODE_SELECTOR;
     }
-    if (!Election.qualifies(node, service, nodeSelector)) {
+    if (!Election.qualifies(node, service, nodeRule)) {
       return NoWinnerReason.NO_READY_ENDPOINT;
     }
     throw new IllegalStateException(name + " is a candidate; there is a winner");
   }
 
-  private static String headline(NoWinnerReason reason, LabelSelector nodeSelector) {
+  private static String headline(NoWinnerReason reason, NodeRule nodeRule) {
     return switch (reason) {
       case NO_LIVE_SPEAKER -> "no live speaker";
       case NO_KNOWN_NODE -> "no live speaker runs on a node known to the API";
       case EXCLUDED_BY_LABEL -> "all candidates excluded by label " + NodeFacts.EXCLUDE_LABEL;
       case NETWORK_UNAVAILABLE -> "all candidates have NetworkUnavailable=True";
-      case OUTSIDE_NODE_SELECTOR -> "no candidate matches the pool's node-selector " + nodeSelector;
+      case OUTSIDE_NODE_SELECTOR -> "no candidate matches " + nodeRule.describe();
+      case NOT_ADVERTISED -> "its pool is covered by no advertisement";
       case NO_READY_ENDPOINT -> "no node has a ready endpoint (externalTrafficPolicy: Local)";
       case NOT_IN_ANY_POOL -> "the address is in no pool";
     };
@@ -85,6 +85,7 @@ final class NoWinnerExplanation {
       case OUTSIDE_NODE_SELECTOR -> "outside node-selector";
       case NO_READY_ENDPOINT -> "no ready endpoint";
       case NOT_IN_ANY_POOL -> "not in any pool";
+      case NOT_ADVERTISED -> "not advertised";
     };
   }
 

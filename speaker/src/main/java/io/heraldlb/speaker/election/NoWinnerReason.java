@@ -9,5 +9,7 @@ public enum NoWinnerReason {
   OUTSIDE_NODE_SELECTOR,
   NO_READY_ENDPOINT,
   /** The address lies in no pool of the configuration (or none is loaded yet). */
-  NOT_IN_ANY_POOL
+  NOT_IN_ANY_POOL,
+  /** Its pool is covered by no advertisement: assigned, announced by nobody (as in MetalLB). */
+  NOT_ADVERTISED
 }

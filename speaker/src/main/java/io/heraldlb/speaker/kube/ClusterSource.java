@@ -1,16 +1,25 @@
 package io.heraldlb.speaker.kube;
 
 import io.heraldlb.config.PoolConfig;
+import io.heraldlb.kube.PoolSource;
 import io.heraldlb.speaker.plan.ClusterSnapshot;
-import java.util.Map;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /** Where the recompute loop gets its facts: the informer caches, or a fake in tests. */
 public interface ClusterSource {
 
-  /** The pool ConfigMap's data, or null when there is none. */
-  @Nullable Map<String, String> configMapData();
+  /** The pool configuration's sources as the cluster holds them now. */
+  PoolSource.Inputs poolInputs();
+
+  /** {@code namespace/name} of the pool ConfigMap, for messages. */
+  default String configMapName() {
+    return "heraldlb-system/heraldlb-config";
+  }
+
+  /** Where MetalLB's objects are read from, for messages. */
+  default String metalLbNamespace() {
+    return "metallb-system";
+  }
 
   ClusterSnapshot snapshot(Set<String> members, PoolConfig config);
 }

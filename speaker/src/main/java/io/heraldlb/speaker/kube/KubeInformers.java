@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.heraldlb.config.IpAddress;
 import io.heraldlb.config.PoolConfig;
+import io.heraldlb.kube.MetalLbObjects;
+import io.heraldlb.kube.PoolSource;
 import io.heraldlb.speaker.election.NodeFacts;
 import io.heraldlb.speaker.plan.ClusterSnapshot;
 import io.heraldlb.speaker.plan.ServiceInfo;
@@ -50,15 +52,20 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
   private final SharedIndexInformer<Node> nodes;
   private final SharedIndexInformer<ConfigMap> configMap;
   private final SharedIndexInformer<Pod> pods;
+  private final MetalLbObjects metalLb;
+  private final String configMapName;
 
   public KubeInformers(
       KubernetesClient client,
       String namespace,
       String configMapName,
+      String metalLbNamespace,
       String lbClass,
       boolean ignoreExcludeLabel,
       Runnable onChange) {
     this.lbClass = lbClass;
+    this.configMapName = namespace + "/" + configMapName;
+    this.metalLb = new MetalLbObjects(client, metalLbNamespace, onChange);
     this.ignoreExcludeLabel = ignoreExcludeLabel;
     services =
         add("services", client.services().inAnyNamespace().runnableInformer(RESYNC_MS), onChange);
@@ -119,6 +126,7 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
   /** Starts every informer without waiting; {@link #awaitSynced} waits. */
   public void start() {
     informers.values().forEach(SharedIndexInformer::start);
+    metalLb.start();
   }
 
   /** Waits until every cache holds the first list; false on timeout. */
@@ -134,7 +142,7 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
   }
 
   public boolean synced() {
-    return informers.values().stream().allMatch(SharedIndexInformer::hasSynced);
+    return informers.values().stream().allMatch(SharedIndexInformer::hasSynced) && metalLb.synced();
   }
 
   /** Null while every informer runs; otherwise which stopped. */
@@ -146,17 +154,30 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
             stopped.add(name);
           }
         });
-    return stopped.isEmpty() ? null : "informers stopped: " + stopped;
+    if (!stopped.isEmpty()) {
+      return "informers stopped: " + stopped;
+    }
+    return metalLb.problem();
   }
 
   @Override
-  public @Nullable Map<String, String> configMapData() {
+  public PoolSource.Inputs poolInputs() {
     List<ConfigMap> list = configMap.getStore().list();
-    if (list.isEmpty()) {
-      return null;
+    Map<String, String> data = null;
+    if (!list.isEmpty()) {
+      data = list.get(0).getData() == null ? Map.of() : list.get(0).getData();
     }
-    Map<String, String> data = list.get(0).getData();
-    return data == null ? Map.of() : data;
+    return new PoolSource.Inputs(data, metalLb.decoded());
+  }
+
+  @Override
+  public String configMapName() {
+    return configMapName;
+  }
+
+  @Override
+  public String metalLbNamespace() {
+    return metalLb.namespace();
   }
 
   @Override
@@ -210,6 +231,7 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
 
   @Override
   public void close() {
+    metalLb.close();
     for (SharedIndexInformer<? extends HasMetadata> i : informers.values()) {
       try {
         i.stop();

@@ -9,8 +9,9 @@ import java.util.Optional;
  * The election's answer for one address.
  *
  * @param services the Services using it (several when shared), sorted
- * @param pool the pool it lies in; empty when no pool holds it (announced with default rules)
- * @param poolInterfaces the pool's {@code interfaces}; empty: the node's default interfaces
+ * @param pool the pool it lies in; empty when no pool holds it (then nobody announces it)
+ * @param poolInterfaces the interfaces the advertisements covering the winner name; empty: the
+ *     node's default interfaces
  */
 public record IpPlan(
     IpAddress ip,

@@ -1,12 +1,12 @@
 package io.heraldlb.speaker.plan;
 
 import io.heraldlb.config.IpAddress;
-import io.heraldlb.config.LabelSelector;
 import io.heraldlb.config.Pool;
 import io.heraldlb.speaker.election.ClusterFacts;
 import io.heraldlb.speaker.election.Election;
 import io.heraldlb.speaker.election.ElectionResult;
 import io.heraldlb.speaker.election.NoWinnerReason;
+import io.heraldlb.speaker.election.NodeRule;
 import io.heraldlb.speaker.election.ServiceFacts;
 import io.heraldlb.speaker.election.TrafficPolicy;
 import java.util.ArrayList;
@@ -46,17 +46,34 @@ public final class Planner {
                 ip, new IpPlan(ip, services, pool.map(Pool::name), List.of(), notInAnyPool(ip, s)));
             return;
           }
-          LabelSelector selector = pool.map(Pool::nodeSelector).orElse(LabelSelector.EVERYTHING);
-          out.put(
-              ip,
-              new IpPlan(
-                  ip,
-                  services,
-                  pool.map(Pool::name),
-                  pool.map(Pool::interfaces).orElse(List.of()),
-                  election.elect(ip, facts(services, s.endpointNodes()), selector)));
+          Pool p = pool.get();
+          if (!p.advertised()) {
+            out.put(
+                ip,
+                new IpPlan(ip, services, pool.map(Pool::name), List.of(), notAdvertised(ip, p)));
+            return;
+          }
+          ElectionResult result =
+              election.elect(ip, facts(services, s.endpointNodes()), NodeRule.of(p));
+          // The winner's advertisements say where it announces; every node computes the same.
+          List<String> interfaces =
+              result
+                  .winner()
+                  .map(w -> s.nodes().get(w))
+                  .map(n -> p.interfacesOn(n.labels()))
+                  .orElse(List.of());
+          out.put(ip, new IpPlan(ip, services, pool.map(Pool::name), interfaces, result));
         });
     return out;
+  }
+
+  private static ElectionResult.NoWinner notAdvertised(IpAddress ip, Pool pool) {
+    return new ElectionResult.NoWinner(
+        NoWinnerReason.NOT_ADVERTISED,
+        ip
+            + " is in pool "
+            + pool.name()
+            + ", which no L2Advertisement covers: assigned, but nobody announces it");
   }
 
   private static ElectionResult.NoWinner notInAnyPool(IpAddress ip, ClusterSnapshot s) {

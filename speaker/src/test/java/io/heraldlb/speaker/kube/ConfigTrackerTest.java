@@ -30,14 +30,14 @@ class ConfigTrackerTest {
 
   @Test
   void noConfigMapAtStartMeansNoPools() {
-    assertEquals(PoolConfig.EMPTY, tracker.update(null));
+    assertEquals(PoolConfig.EMPTY, tracker.update((Map<String, String>) null));
     assertFalse(tracker.stale(), "nothing older is in use");
   }
 
   @Test
   void aDeletedConfigMapKeepsTheLastGoodConfigurationAndMarksItStale() {
     PoolConfig good = tracker.update(pools("pools { a { addresses = [\"10.0.0.0/30\"] } }"));
-    assertSame(good, tracker.update(null));
+    assertSame(good, tracker.update((Map<String, String>) null));
     assertTrue(tracker.stale());
     tracker.update(pools("pools { a { addresses = [\"10.0.0.0/30\"] } }"));
     assertFalse(tracker.stale());

@@ -129,13 +129,19 @@ class KubeInformersTest {
     AtomicInteger signals = new AtomicInteger();
     try (KubeInformers informers =
         new KubeInformers(
-            client, "heraldlb-system", "heraldlb-config", "", false, signals::incrementAndGet)) {
+            client,
+            "heraldlb-system",
+            "heraldlb-config",
+            "",
+            "",
+            false,
+            signals::incrementAndGet)) {
       informers.start();
       assertTrue(informers.awaitSynced(Duration.ofSeconds(20)));
       assertNull(informers.problem());
       assertTrue(signals.get() > 0);
       ClusterSnapshot s =
-          informers.snapshot(Set.of("n2"), new ConfigTracker().update(informers.configMapData()));
+          informers.snapshot(Set.of("n2"), new ConfigTracker().update(informers.poolInputs()));
       assertEquals(List.of("shop/web"), s.services().stream().map(ServiceInfo::key).toList());
       assertEquals(Set.of("n2"), s.endpointNodes().get("shop/web"));
       assertEquals(Set.of("n2"), s.nodes().keySet());

@@ -1,0 +1,269 @@
+package io.heraldlb.kube;
+
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MetalLB's pool objects, {@code IPAddressPool} and {@code L2Advertisement} of one namespace, as
+ * informer caches, for clusters switching from MetalLB. The {@code metallb.io} CRDs may be absent:
+ * then nothing is watched, and API discovery is asked again every {@link #RECHECK} until they
+ * appear. BGP objects are only counted, once, for a warning. Nothing is ever written.
+ */
+public final class MetalLbObjects implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MetalLbObjects.class);
+
+  public static final String API_VERSION = "metallb.io/v1beta1";
+  static final Duration RECHECK = Duration.ofSeconds(30);
+  private static final long RESYNC_MS = Duration.ofMinutes(10).toMillis();
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final Runnable onChange;
+  private final ScheduledExecutorService recheck =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "metallb-discovery");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile @Nullable SharedIndexInformer<GenericKubernetesResource> pools;
+  private volatile @Nullable SharedIndexInformer<GenericKubernetesResource> advertisements;
+  private volatile boolean looked;
+
+  /**
+   * @param namespace where MetalLB's objects live ({@code metallb-system} unless set); empty: do
+   *     not read them at all
+   * @param onChange called (never blocking) when an object changes or the CRDs appear
+   */
+  public MetalLbObjects(KubernetesClient client, String namespace, Runnable onChange) {
+    this.client = client;
+    this.namespace = namespace;
+    this.onChange = onChange;
+  }
+
+  /** Looks for the CRDs now and then every {@link #RECHECK} until they are found. */
+  public void start() {
+    if (namespace.isEmpty()) {
+      looked = true;
+      return;
+    }
+    recheck.scheduleWithFixedDelay(this::lookForCrds, 0, RECHECK.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  /** True once the CRDs were looked for and, if they exist, both caches hold the first list. */
+  public boolean synced() {
+    var p = pools;
+    var a = advertisements;
+    return looked && (p == null || (p.hasSynced() && a != null && a.hasSynced()));
+  }
+
+  /** Whether the CRDs exist (as far as the last look found). */
+  public boolean installed() {
+    return pools != null;
+  }
+
+  /** Every IPAddressPool and L2Advertisement now cached, by kind then name. */
+  public List<GenericKubernetesResource> objects() {
+    List<GenericKubernetesResource> out = new ArrayList<>();
+    for (var informer : new ArrayList<>(Arrays.asList(pools, advertisements))) {
+      if (informer != null) {
+        out.addAll(informer.getStore().list());
+      }
+    }
+    out.sort(
+        Comparator.comparing(GenericKubernetesResource::getKind)
+            .thenComparing(o -> o.getMetadata().getName()));
+    return out;
+  }
+
+  /**
+   * What of the objects has meaning, as plain maps {@link
+   * io.heraldlb.config.ConfigParser#parseMetalLb} reads: kind, name, labels and spec, so that a
+   * status or resourceVersion change is no change.
+   */
+  public List<Map<String, Object>> decoded() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (GenericKubernetesResource o : objects()) {
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      metadata.put("name", o.getMetadata().getName());
+      metadata.put("namespace", o.getMetadata().getNamespace());
+      if (o.getMetadata().getLabels() != null) {
+        metadata.put("labels", Map.copyOf(o.getMetadata().getLabels()));
+      }
+      Map<String, Object> object = new LinkedHashMap<>();
+      object.put("apiVersion", o.getApiVersion());
+      object.put("kind", o.getKind());
+      object.put("metadata", metadata);
+      Object spec = o.getAdditionalProperties().get("spec");
+      if (spec != null) {
+        object.put("spec", spec);
+      }
+      out.add(object);
+    }
+    return out;
+  }
+
+  /** Null while the watches run (or there is nothing to watch); otherwise what stopped. */
+  public @Nullable String problem() {
+    var p = pools;
+    var a = advertisements;
+    if (p != null && a != null && (!p.isRunning() || !a.isRunning())) {
+      return "the watches of MetalLB's IPAddressPools and L2Advertisements stopped";
+    }
+    return null;
+  }
+
+  private synchronized void lookForCrds() {
+    if (pools != null) {
+      return;
+    }
+    Set<String> served;
+    try {
+      served = served();
+    } catch (RuntimeException e) {
+      log.warn("cannot ask the API server whether MetalLB's CRDs exist: {}", e.toString());
+      return;
+    }
+    if (!served.contains("ipaddresspools") || !served.contains("l2advertisements")) {
+      if (!looked) {
+        log.info(
+            "MetalLB's CRDs ({}) are not installed; looking again every {} s",
+            API_VERSION,
+            RECHECK.toSeconds());
+      }
+      looked = true;
+      return;
+    }
+    warnAboutBgp(served);
+    advertisements = watch("L2Advertisement", "l2advertisements");
+    pools = watch("IPAddressPool", "ipaddresspools");
+    looked = true;
+    log.info("reading MetalLB's IPAddressPools and L2Advertisements in {}", namespace);
+    recheck.shutdown();
+    onChange.run();
+  }
+
+  private Set<String> served() {
+    APIResourceList list;
+    try {
+      list = client.getApiResources(API_VERSION);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return Set.of();
+      }
+      throw e;
+    }
+    Set<String> names = new TreeSet<>();
+    if (list != null && list.getResources() != null) {
+      list.getResources().stream().map(APIResource::getName).forEach(names::add);
+    }
+    return names;
+  }
+
+  private void warnAboutBgp(Set<String> served) {
+    List<String> found = new ArrayList<>();
+    for (String[] kind :
+        new String[][] {{"BGPPeer", "bgppeers"}, {"BGPAdvertisement", "bgpadvertisements"}}) {
+      if (!served.contains(kind[1])) {
+        continue;
+      }
+      try {
+        for (var o : resources(kind[0], kind[1]).list().getItems()) {
+          found.add(kind[0] + " " + o.getMetadata().getName());
+        }
+      } catch (KubernetesClientException e) {
+        log.debug("cannot list MetalLB's {}: {}", kind[1], e.toString());
+      }
+    }
+    if (!found.isEmpty()) {
+      log.warn(
+          "ignoring {} in {}: HeraldLB announces with layer 2 (ARP/NDP) only, BGP objects have no"
+              + " effect",
+          String.join(", ", found),
+          namespace);
+    }
+  }
+
+  private SharedIndexInformer<GenericKubernetesResource> watch(String kind, String plural) {
+    SharedIndexInformer<GenericKubernetesResource> informer =
+        resources(kind, plural).runnableInformer(RESYNC_MS);
+    informer.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(GenericKubernetesResource obj) {
+            onChange.run();
+          }
+
+          @Override
+          public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource now) {
+            onChange.run();
+          }
+
+          @Override
+          public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+            onChange.run();
+          }
+        });
+    informer.exceptionHandler(
+        (started, t) -> {
+          log.warn("watch of MetalLB's {} failed, retrying: {}", plural, t.toString());
+          return true;
+        });
+    informer.start();
+    return informer;
+  }
+
+  private NonNamespaceOperation<
+          GenericKubernetesResource,
+          GenericKubernetesResourceList,
+          Resource<GenericKubernetesResource>>
+      resources(String kind, String plural) {
+    ResourceDefinitionContext context =
+        new ResourceDefinitionContext.Builder()
+            .withGroup("metallb.io")
+            .withVersion("v1beta1")
+            .withKind(kind)
+            .withPlural(plural)
+            .withNamespaced(true)
+            .build();
+    return client.genericKubernetesResources(context).inNamespace(namespace);
+  }
+
+  @Override
+  public void close() {
+    recheck.shutdownNow();
+    for (var informer : Arrays.asList(pools, advertisements)) {
+      if (informer != null) {
+        informer.close();
+      }
+    }
+  }
+}
