@@ -100,7 +100,7 @@ final class Allocator implements AutoCloseable {
     this.writer = new StatusWriter(client, writes, loop::writeDone);
     this.metalLb =
         new MetalLbObjects(
-            client, settings.metalLbNamespace(), () -> queue.add(WorkKey.Config.INSTANCE));
+            client, settings.metalLbNamespace(), true, () -> queue.add(WorkKey.Config.INSTANCE));
     this.reconciler =
         new Reconciler(
             new InformerCache(),

@@ -29,6 +29,10 @@ final class ServiceFacts {
   static final String POOL = "heraldlb.io/address-pool";
   static final String SHARED = "heraldlb.io/allow-shared-ip";
   static final String ALLOCATED_FROM = "heraldlb.io/ip-allocated-from-pool";
+
+  /** What MetalLB's controller writes; kept up to date where a Service carries it. */
+  static final String METALLB_ALLOCATED_FROM = "metallb.io/ip-allocated-from-pool";
+
   static final int MAX_REQUESTED_IPS_CHARS = 256;
 
   /**

@@ -52,7 +52,10 @@ final class StatusWriter {
 
   /** Whether the Service already shows {@code ips} (with ipMode VIP) and {@code pool}. */
   static boolean shows(Service s, List<IpAddress> ips, String pool) {
-    return statusShows(s, ips) && (ips.isEmpty() || Objects.equals(currentPool(s), pool));
+    String metalLb = annotation(s, ServiceFacts.METALLB_ALLOCATED_FROM);
+    return statusShows(s, ips)
+        && (ips.isEmpty() || Objects.equals(currentPool(s), pool))
+        && (metalLb == null || metalLb.equals(ips.isEmpty() ? null : pool));
   }
 
   private static boolean statusShows(Service s, List<IpAddress> ips) {
@@ -110,7 +113,8 @@ final class StatusWriter {
       return;
     }
     String pool = wanted.ips().isEmpty() ? null : wanted.pool();
-    if (Objects.equals(currentPool(s), pool)) {
+    String metalLb = annotation(s, ServiceFacts.METALLB_ALLOCATED_FROM);
+    if (Objects.equals(currentPool(s), pool) && (metalLb == null || metalLb.equals(pool))) {
       succeeded(key, wanted, versions);
     } else {
       Service current = s;
@@ -119,10 +123,18 @@ final class StatusWriter {
     }
   }
 
-  /** Second phase: the pool annotation, one JSON merge patch (a null value removes it). */
+  /**
+   * Second phase: the pool annotation, one JSON merge patch (a null value removes it). MetalLB's
+   * own annotation, on a Service MetalLB once served, is kept as true as HeraldLB's, for whatever
+   * reads it.
+   */
   private void writeAnnotation(ServiceKey key, Wanted wanted, Service s, Set<String> versions) {
     String pool = wanted.ips().isEmpty() ? null : wanted.pool();
     String value = pool == null ? "null" : "\"" + pool + "\"";
+    String metalLb =
+        annotation(s, ServiceFacts.METALLB_ALLOCATED_FROM) == null
+            ? ""
+            : ",\"" + ServiceFacts.METALLB_ALLOCATED_FROM + "\":" + value;
     try {
       // On the object just written, so that no GET precedes the patch.
       Service patched =
@@ -136,6 +148,7 @@ final class StatusWriter {
                       + ServiceFacts.ALLOCATED_FROM
                       + "\":"
                       + value
+                      + metalLb
                       + "}}}");
       versions.add(patched.getMetadata().getResourceVersion());
     } catch (RuntimeException e) {
@@ -209,7 +222,11 @@ final class StatusWriter {
   }
 
   private static @Nullable String currentPool(Service s) {
+    return annotation(s, ServiceFacts.ALLOCATED_FROM);
+  }
+
+  private static @Nullable String annotation(Service s, String name) {
     Map<String, String> annotations = s.getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(ServiceFacts.ALLOCATED_FROM);
+    return annotations == null ? null : annotations.get(name);
   }
 }

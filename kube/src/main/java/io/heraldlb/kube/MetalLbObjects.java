@@ -42,6 +42,7 @@ public final class MetalLbObjects implements AutoCloseable {
 
   private final KubernetesClient client;
   private final String namespace;
+  private final boolean warnAboutBgp;
   private final Runnable onChange;
   private final ScheduledExecutorService recheck =
       Executors.newSingleThreadScheduledExecutor(
@@ -57,11 +58,15 @@ public final class MetalLbObjects implements AutoCloseable {
   /**
    * @param namespace where MetalLB's objects live ({@code metallb-system} unless set); empty: do
    *     not read them at all
+   * @param warnAboutBgp list MetalLB's BGP objects once and warn that they have no effect (one
+   *     program doing so is enough)
    * @param onChange called (never blocking) when an object changes or the CRDs appear
    */
-  public MetalLbObjects(KubernetesClient client, String namespace, Runnable onChange) {
+  public MetalLbObjects(
+      KubernetesClient client, String namespace, boolean warnAboutBgp, Runnable onChange) {
     this.client = client;
     this.namespace = namespace;
+    this.warnAboutBgp = warnAboutBgp;
     this.onChange = onChange;
   }
 
@@ -149,7 +154,12 @@ public final class MetalLbObjects implements AutoCloseable {
     try {
       served = served();
     } catch (RuntimeException e) {
-      log.warn("cannot ask the API server whether MetalLB's CRDs exist: {}", e.toString());
+      // Not knowing must not hold start-up back: go on as without them, and ask again.
+      log.warn(
+          "cannot ask the API server whether MetalLB's CRDs exist, asking again in {} s: {}",
+          RECHECK.toSeconds(),
+          e.toString());
+      looked = true;
       return;
     }
     if (!served.contains("ipaddresspools") || !served.contains("l2advertisements")) {
@@ -162,7 +172,9 @@ public final class MetalLbObjects implements AutoCloseable {
       looked = true;
       return;
     }
-    warnAboutBgp(served);
+    if (warnAboutBgp) {
+      warnAboutBgp(served);
+    }
     advertisements = watch("L2Advertisement", "l2advertisements");
     pools = watch("IPAddressPool", "ipaddresspools");
     looked = true;

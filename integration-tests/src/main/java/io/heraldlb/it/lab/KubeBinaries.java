@@ -1,12 +1,8 @@
 package io.heraldlb.it.lab;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Where the control plane's binaries are: {@code integration-tests/kube/build.sh} builds them from
@@ -26,38 +22,14 @@ public final class KubeBinaries {
     if (cached != null) {
       return cached;
     }
-    Path script = Programs.repositoryRoot().resolve("integration-tests/kube/build.sh");
-    if (!Files.isExecutable(script)) {
-      throw new LabException("missing " + script);
-    }
-    try {
-      Process process =
-          new ProcessBuilder("bash", script.toString())
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-              .start();
-      String out;
-      try (InputStream stdout = process.getInputStream()) {
-        out = new String(stdout.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      if (!process.waitFor(90, TimeUnit.MINUTES) || process.exitValue() != 0) {
+    Path dir = BuildScript.run("integration-tests/kube/build.sh", "the real control plane");
+    for (String name : NAMES) {
+      if (!Files.isExecutable(dir.resolve(name))) {
         throw new LabException(
-            script + " failed: the real control plane cannot be built (its output is above)");
+            "integration-tests/kube/build.sh named " + dir + ", which has no " + name);
       }
-      String[] lines = out.strip().split("\n");
-      Path dir = Path.of(lines[lines.length - 1].strip());
-      for (String name : NAMES) {
-        if (!Files.isExecutable(dir.resolve(name))) {
-          throw new LabException(script + " named " + dir + ", which has no " + name);
-        }
-      }
-      cached = dir;
-      return dir;
-    } catch (IOException e) {
-      throw new LabException("cannot run " + script + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LabException("interrupted building the control plane", e);
     }
+    cached = dir;
+    return dir;
   }
 }

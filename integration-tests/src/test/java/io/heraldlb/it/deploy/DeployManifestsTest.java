@@ -79,12 +79,14 @@ class DeployManifestsTest {
   }
 
   @Test
-  void theKustomizationListsOnlyFilesThatExistAndInstallsBothPrograms() {
+  void theKustomizationListsOnlyFilesThatExistAndInstallsBothProgramsButNoPools() {
     Set<String> ids = built().stream().map(Yaml::id).collect(Collectors.toSet());
+    // The pools are applied on their own: re-applying must not undo a pool edit, and a cluster
+    // switching from MetalLB must get no ConfigMap that wins over MetalLB's IPAddressPools.
+    assertFalse(ids.contains("ConfigMap " + NS + "/heraldlb-config"), ids.toString());
     for (String id :
         List.of(
             "Namespace " + NS,
-            "ConfigMap " + NS + "/heraldlb-config",
             "ServiceAccount " + NS + "/heraldlb-allocator",
             "ServiceAccount " + NS + "/heraldlb-speaker",
             "Deployment " + NS + "/heraldlb-allocator",

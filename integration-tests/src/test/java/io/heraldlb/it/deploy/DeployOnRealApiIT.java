@@ -1,6 +1,7 @@
 package io.heraldlb.it.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Event;
@@ -15,6 +16,7 @@ import io.heraldlb.it.lab.Lab;
 import io.heraldlb.it.lab.LabApi;
 import io.heraldlb.it.lab.LabProcess;
 import io.heraldlb.it.lab.LabTest;
+import io.heraldlb.it.lab.MetalLbCrds;
 import io.heraldlb.it.lab.Programs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,12 +68,12 @@ class DeployOnRealApiIT {
             Duration.ofSeconds(60));
     assertEquals(0, applied.exit(), applied.out() + applied.err());
     for (String object :
-        List.of(
-            "daemonset.apps/heraldlb-speaker",
-            "deployment.apps/heraldlb-allocator",
-            "configmap/heraldlb-config")) {
+        List.of("daemonset.apps/heraldlb-speaker", "deployment.apps/heraldlb-allocator")) {
       assertTrue(applied.out().contains(object), applied.out());
     }
+    assertFalse(
+        applied.out().contains("configmap/heraldlb-config"),
+        "the pools are applied on their own, not by the kustomization: " + applied.out());
   }
 
   @Test
@@ -82,6 +84,9 @@ class DeployOnRealApiIT {
         Set.of(RbacCheck.NS + "/heraldlb-allocator", RbacCheck.NS + "/heraldlb-speaker"),
         rbac.subjects(),
         "the bound ServiceAccounts");
+    // With MetalLB's CRDs installed both programs watch its pool objects (the ConfigMap still
+    // wins), so those grants are exercised too.
+    MetalLbCrds.install(lab);
     Instant start = Instant.now();
     applyPool();
     lab.serveServices();

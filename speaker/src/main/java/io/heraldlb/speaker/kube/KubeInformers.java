@@ -65,7 +65,7 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
       Runnable onChange) {
     this.lbClass = lbClass;
     this.configMapName = namespace + "/" + configMapName;
-    this.metalLb = new MetalLbObjects(client, metalLbNamespace, onChange);
+    this.metalLb = new MetalLbObjects(client, metalLbNamespace, false, onChange);
     this.ignoreExcludeLabel = ignoreExcludeLabel;
     services =
         add("services", client.services().inAnyNamespace().runnableInformer(RESYNC_MS), onChange);
