@@ -14,17 +14,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code migrate FILE…}: reads pool configurations (MetalLB's ConfigMap, or HeraldLB's own, as
- * manifests or bare files) and prints one {@code heraldlb-config} ConfigMap in the native format
- * that holds the same pools. What it prints parses back to exactly those pools, or it prints
- * nothing and says why.
+ * {@code migrate FILE…}: reads pool configurations (MetalLB's IPAddressPools and L2Advertisements,
+ * MetalLB's old ConfigMap, or HeraldLB's own, as manifests or bare files) and prints one {@code
+ * heraldlb-config} ConfigMap in the native format that holds the same pools. What it prints parses
+ * back to exactly those pools, or it prints nothing and says why.
  */
 public final class MigrateCommand {
   private MigrateCommand() {}
 
   public static int run(List<String> args, PrintStream out, PrintStream err) {
     if (args.isEmpty()) {
-      err.println("usage: migrate FILE...   (ConfigMap manifests or pools.conf files)");
+      err.println("usage: migrate FILE...   (MetalLB or HeraldLB manifests, or pools.conf files)");
       return 2;
     }
     Map<String, String> definedIn = new LinkedHashMap<>();
@@ -32,13 +32,13 @@ public final class MigrateCommand {
     List<String> notes = new ArrayList<>();
     boolean ok = true;
     for (String arg : args) {
-      Map<String, Map<String, String>> configMaps = ValidateCommand.read(Path.of(arg), err);
-      if (configMaps == null) {
+      Map<String, ParseResult> configurations = ValidateCommand.read(Path.of(arg), err);
+      if (configurations == null) {
         return 2;
       }
-      for (Map.Entry<String, Map<String, String>> cm : configMaps.entrySet()) {
-        String where = arg + (configMaps.size() > 1 ? " (" + cm.getKey() + ")" : "");
-        ParseResult parsed = ConfigParser.parse(cm.getValue());
+      for (Map.Entry<String, ParseResult> cm : configurations.entrySet()) {
+        String where = arg + (configurations.size() > 1 ? " (" + cm.getKey() + ")" : "");
+        ParseResult parsed = cm.getValue();
         if (parsed instanceof ParseResult.Invalid invalid) {
           invalid.errors().forEach(e -> err.println(where + ": " + e));
           ok = false;
@@ -47,6 +47,11 @@ public final class MigrateCommand {
         PoolConfig config = ((ParseResult.Valid) parsed).config();
         notes.add("from " + where + " (" + config.source() + ")");
         config.notes().forEach(n -> notes.add("  " + n));
+        if (config.source().startsWith(ConfigParser.metalLbSource(""))) {
+          notes.add(
+              "  priority: MetalLB's order; a serviceAllocation priority is kept, pools with"
+                  + " serviceAllocation but none come next, pools without serviceAllocation last");
+        }
         for (Pool p : config.pools()) {
           String earlier = definedIn.putIfAbsent(p.name(), where);
           if (earlier != null) {

@@ -21,9 +21,11 @@ import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * {@code validate FILE}: checks a pool ConfigMap manifest (YAML, possibly several documents) or a
- * bare {@code pools.conf} with the same parser the programs use. Exit 0 and one line per pool when
- * valid; exit 1 and every error on stderr when not; exit 2 when the file cannot be read.
+ * {@code validate FILE}: checks a pool ConfigMap manifest, MetalLB's {@code IPAddressPool} and
+ * {@code L2Advertisement} manifests (YAML, possibly several documents, as {@code kubectl get -o
+ * yaml} writes them too), or a bare {@code pools.conf}, with the same parser the programs use. Exit
+ * 0 and one line per pool when valid; exit 1 and every error on stderr when not; exit 2 when the
+ * file cannot be read.
  */
 public final class ValidateCommand {
   private static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
@@ -32,25 +34,28 @@ public final class ValidateCommand {
 
   public static int run(List<String> args, PrintStream out, PrintStream err) {
     if (args.size() != 1) {
-      err.println("usage: validate FILE   (a ConfigMap manifest or a pools.conf)");
+      err.println(
+          "usage: validate FILE   (a ConfigMap manifest, MetalLB's IPAddressPools and"
+              + " L2Advertisements, or a pools.conf)");
       return 2;
     }
-    Map<String, Map<String, String>> configMaps = read(Path.of(args.get(0)), err);
-    if (configMaps == null) {
+    Map<String, ParseResult> configurations = read(Path.of(args.get(0)), err);
+    if (configurations == null) {
       return 2;
     }
     boolean ok = true;
-    for (Map.Entry<String, Map<String, String>> cm : configMaps.entrySet()) {
-      ok &= report(cm.getKey(), ConfigParser.parse(cm.getValue()), configMaps.size() > 1, out, err);
+    for (Map.Entry<String, ParseResult> c : configurations.entrySet()) {
+      ok &= report(c.getKey(), c.getValue(), configurations.size() > 1, out, err);
     }
     return ok ? 0 : 1;
   }
 
   /**
-   * The ConfigMaps' data in {@code file} by name, or the file itself as a {@code pools.conf} when
-   * it holds no ConfigMap; null (and the reason on {@code err}) when it cannot be read.
+   * The configurations in {@code file}, parsed, by name: each ConfigMap, MetalLB's objects (all of
+   * them together, as the programs read them), or the file itself as a {@code pools.conf} when it
+   * holds neither; null (and the reason on {@code err}) when it cannot be read.
    */
-  static @Nullable Map<String, Map<String, String>> read(Path file, PrintStream err) {
+  static @Nullable Map<String, ParseResult> read(Path file, PrintStream err) {
     String text;
     try {
       if (Files.size(file) > MAX_FILE_BYTES) {
@@ -62,11 +67,29 @@ public final class ValidateCommand {
       err.println(file + ": cannot read: " + e.getMessage());
       return null;
     }
-    Map<String, Map<String, String>> configMaps = configMaps(text);
-    if (configMaps.isEmpty()) {
-      configMaps.put(file.getFileName().toString(), Map.of(ConfigParser.NATIVE_KEY, text));
+    Map<String, ParseResult> parsed = new LinkedHashMap<>();
+    List<Map<?, ?>> metalLb = new ArrayList<>();
+    configMaps(text, metalLb).forEach((name, data) -> parsed.put(name, ConfigParser.parse(data)));
+    if (!metalLb.isEmpty()) {
+      String namespace = metalLbNamespace(metalLb);
+      parsed.put(
+          ConfigParser.metalLbSource(namespace), ConfigParser.parseMetalLb(metalLb, namespace));
     }
-    return configMaps;
+    if (parsed.isEmpty()) {
+      parsed.put(
+          file.getFileName().toString(), ConfigParser.parse(Map.of(ConfigParser.NATIVE_KEY, text)));
+    }
+    return parsed;
+  }
+
+  /** The namespace the objects name (the first that names one), else MetalLB's default. */
+  private static String metalLbNamespace(List<Map<?, ?>> objects) {
+    for (Map<?, ?> o : objects) {
+      if (o.get("metadata") instanceof Map<?, ?> m && m.get("namespace") instanceof String ns) {
+        return ns;
+      }
+    }
+    return "metallb-system";
   }
 
   private static boolean report(
@@ -139,12 +162,33 @@ public final class ValidateCommand {
 
   /** The data of every ConfigMap document in {@code text}, by name; empty if there is none. */
   static Map<String, Map<String, String>> configMaps(String text) {
+    return configMaps(text, new ArrayList<>());
+  }
+
+  /**
+   * The data of every ConfigMap document in {@code text}, by name; empty if there is none.
+   * MetalLB's objects go to {@code metalLb}; a {@code List} (as {@code kubectl get -o yaml} prints
+   * several objects) is opened.
+   */
+  static Map<String, Map<String, String>> configMaps(String text, List<Map<?, ?>> metalLb) {
     Map<String, Map<String, String>> found = new LinkedHashMap<>();
     try {
       int index = 0;
+      List<Object> docs = new ArrayList<>();
       for (Object doc : ConfigParser.safeYaml().loadAll(text)) {
+        if (doc instanceof Map<?, ?> m
+            && "List".equals(m.get("kind"))
+            && m.get("items") instanceof List<?> items) {
+          docs.addAll(items);
+        } else {
+          docs.add(doc);
+        }
+      }
+      for (Object doc : docs) {
         index++;
-        if (doc instanceof Map<?, ?> m && "ConfigMap".equals(m.get("kind"))) {
+        if (doc instanceof Map<?, ?> m && ConfigParser.isMetalLbObject(m)) {
+          metalLb.add(m);
+        } else if (doc instanceof Map<?, ?> m && "ConfigMap".equals(m.get("kind"))) {
           String name = "document " + index;
           if (m.get("metadata") instanceof Map<?, ?> meta && meta.get("name") instanceof String n) {
             name = "ConfigMap " + n;
@@ -159,6 +203,7 @@ public final class ValidateCommand {
     } catch (YAMLException | ClassCastException e) {
       // Not YAML (a pools.conf usually is not): the caller treats the text as HOCON.
       found.clear();
+      metalLb.clear();
     }
     return found;
   }

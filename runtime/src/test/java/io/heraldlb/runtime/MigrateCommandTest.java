@@ -121,4 +121,62 @@ class MigrateCommandTest {
     assertEquals(1, o.code());
     assertTrue(o.err().contains("together: "), o.err());
   }
+
+  /** As MetalLB's documentation writes them, in one manifest with a namespace and a BGP peer. */
+  static final String METALLB_OBJECTS =
+      """
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: metallb-system}
+      ---
+      apiVersion: metallb.io/v1beta1
+      kind: IPAddressPool
+      metadata: {name: first-pool, namespace: metallb-system}
+      spec:
+        addresses: [192.168.10.0/24, 192.168.9.1-192.168.9.5, "fc00:f853:ccd:e799::/124"]
+        serviceAllocation:
+          priority: 50
+          namespaces: [ns-a]
+          serviceSelectors: [{matchLabels: {app: x}}]
+      ---
+      apiVersion: metallb.io/v1beta1
+      kind: IPAddressPool
+      metadata: {name: second-pool, namespace: metallb-system}
+      spec:
+        addresses: [192.168.11.0/28]
+        avoidBuggyIPs: true
+      ---
+      apiVersion: metallb.io/v1beta1
+      kind: L2Advertisement
+      metadata: {name: example, namespace: metallb-system}
+      spec:
+        ipAddressPools: [first-pool]
+        nodeSelectors: [{matchLabels: {kubernetes.io/hostname: NodeA}}]
+        interfaces: [eth0]
+      ---
+      apiVersion: metallb.io/v1beta2
+      kind: BGPPeer
+      metadata: {name: router, namespace: metallb-system}
+      spec: {myASN: 64500, peerASN: 64501, peerAddress: 10.0.0.1}
+      """;
+
+  @Test
+  void turnsMetallbsObjectsIntoANativeConfigMapWithTheSamePools() throws IOException {
+    Outcome o = migrate(file("metallb-crs.yaml", METALLB_OBJECTS));
+    assertEquals(0, o.code(), o.err());
+    Map<String, String> data = ValidateCommand.configMaps(o.out()).get("ConfigMap heraldlb-config");
+    List<Pool> original =
+        ((ParseResult.Valid)
+                ValidateCommand.read(file("again.yaml", METALLB_OBJECTS), System.err)
+                    .get(ConfigParser.metalLbSource("metallb-system")))
+            .config()
+            .pools();
+    assertEquals(original, pools(data), o.out());
+    assertTrue(o.out().contains("# from "), "where it came from is said: " + o.out());
+    assertTrue(o.out().contains("BGPPeer router"), "what has no effect is said: " + o.out());
+    assertTrue(
+        o.out().contains("IPAddressPool second-pool: no L2Advertisement covers it"), o.out());
+    assertTrue(
+        o.out().contains("advertisements = []"), "second-pool stays unannounced: " + o.out());
+  }
 }

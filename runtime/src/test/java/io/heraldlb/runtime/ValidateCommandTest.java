@@ -109,6 +109,64 @@ class ValidateCommandTest {
   }
 
   @Test
+  void readsMetallbsObjectsAsTheProgramsWillUseThem() throws IOException {
+    Outcome o = validate("metallb.yaml", MigrateCommandTest.METALLB_OBJECTS);
+    assertEquals(0, o.code(), o.err());
+    assertTrue(
+        o.out()
+            .contains(
+                "pool first-pool: IPv4+IPv6, 277 addresses (IPv4 261, IPv6 16), namespaces ns-a,"
+                    + " Services labelled app=x, announced from nodes labelled"
+                    + " kubernetes.io/hostname=NodeA, interfaces eth0, priority 50"),
+        o.out());
+    assertTrue(
+        o.out().contains("pool second-pool: IPv4, 16 addresses, avoids .0/.255, not announced"),
+        o.out());
+    assertTrue(
+        o.out().contains("valid: 2 pool(s) from 'MetalLB's IPAddressPools in metallb-system'"),
+        o.out());
+    assertTrue(o.err().contains("note: ignored BGPPeer router"), o.err());
+  }
+
+  @Test
+  void readsTheListKubectlPrints() throws IOException {
+    Outcome o =
+        validate(
+            "list.yaml",
+            """
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: metallb.io/v1beta1
+              kind: IPAddressPool
+              metadata: {name: a, namespace: metallb-system}
+              spec: {addresses: [10.0.0.0/30], serviceAllocation: {namespaces: [x], priority: 0}}
+            - apiVersion: metallb.io/v1beta1
+              kind: L2Advertisement
+              metadata: {name: all, namespace: metallb-system}
+            """);
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("pool a: IPv4, 4 addresses, namespaces x, priority 1"), o.out());
+  }
+
+  @Test
+  void namesTheMetallbObjectAndFieldThatIsWrong() throws IOException {
+    Outcome o =
+        validate(
+            "bad.yaml",
+            """
+            apiVersion: metallb.io/v1beta1
+            kind: IPAddressPool
+            metadata: {name: a, namespace: metallb-system}
+            spec: {addresses: [10.0.0.0/33]}
+            """);
+    assertEquals(1, o.code());
+    assertTrue(
+        o.err().contains("IPAddressPool/a spec.addresses[0]: 10.0.0.0/33: prefix length 33"),
+        o.err());
+  }
+
+  @Test
   void printsEveryErrorOnStderrAndExitsOne() throws IOException {
     Outcome o =
         validate(
