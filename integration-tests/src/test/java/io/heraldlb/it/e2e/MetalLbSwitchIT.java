@@ -168,6 +168,25 @@ class MetalLbSwitchIT {
     for (Map.Entry<String, List<String>> e : before.entrySet()) {
       assertEquals(e.getValue(), ips(cluster).get(e.getKey()), e.getKey());
     }
+
+    // No MetalLB webhook refuses a bad object any more: an overlapping pool is HeraldLB's to
+    // refuse, naming it, while the last good pools stay in force.
+    Map<String, List<String>> good = ips(cluster);
+    kubectlApply(
+        lab,
+        """
+        apiVersion: metallb.io/v1beta1
+        kind: IPAddressPool
+        metadata: {name: overlap, namespace: metallb-system}
+        spec: {addresses: [192.168.1.242/31]}
+        """);
+    Event invalid = cluster.awaitEvent("metallb-system", "edge", "ConfigInvalid");
+    assertTrue(
+        invalid.getMessage().contains("IPAddressPool/overlap spec.addresses[0]"),
+        invalid.getMessage());
+    cluster.create(Cluster.loadBalancer("backoffice", "later", 80).build());
+    assertEquals("general", Cluster.pool(cluster.awaitIp("backoffice", "later")));
+    good.forEach((service, ips) -> assertEquals(ips, ips(cluster).get(service), service));
   }
 
   /** Each Service's EXTERNAL-IPs, by namespace/name. */

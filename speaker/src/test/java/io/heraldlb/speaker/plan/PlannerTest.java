@@ -143,4 +143,78 @@ class PlannerTest {
             + " announces it",
         ((ElectionResult.NoWinner) plans.get(VIP).result()).message());
   }
+
+  static final PoolConfig ADVERTISED =
+      ((ParseResult.Valid)
+              ConfigParser.parse(
+                  Map.of(
+                      "pools.conf",
+                      """
+                      pools {
+                        split {
+                          addresses = ["10.7.0.0/24"]
+                          advertisements = [
+                            { node-selector { zone = edge }, interfaces = [eth1] }
+                            { node-selector = [{ rack = r1 }, { rack = r2 }] }
+                          ]
+                        }
+                        dark { addresses = ["10.8.0.0/28"], advertisements = [] }
+                      }
+                      """)))
+          .config();
+
+  @Test
+  void eachAddressIsAnnouncedOnTheInterfacesOfTheAdvertisementsCoveringItsWinner() {
+    Map<String, NodeFacts> nodes =
+        Map.of(
+            "a", new NodeFacts("a", Map.of("zone", "edge"), false),
+            "b", new NodeFacts("b", Map.of("rack", "r2"), false),
+            "c", new NodeFacts("c", Map.of(), false));
+    int seenA = 0;
+    int seenB = 0;
+    for (int i = 0; i < 32; i++) {
+      IpAddress ip = IpAddress.parse("10.7.0." + i);
+      IpPlan plan =
+          Planner.plan(
+                  new ClusterSnapshot(
+                      List.of(svc("s" + i, TrafficPolicy.CLUSTER, ip)),
+                      Map.of(),
+                      nodes,
+                      ADVERTISED,
+                      Set.of("a", "b", "c")))
+              .get(ip);
+      String winner = plan.result().winner().orElseThrow();
+      assertEquals(false, winner.equals("c"), "c is covered by no advertisement");
+      if (winner.equals("a")) {
+        seenA++;
+        assertEquals(List.of("eth1"), plan.poolInterfaces());
+      } else {
+        seenB++;
+        assertEquals(List.of(), plan.poolInterfaces(), "b's advertisement names no interfaces");
+      }
+    }
+    assertEquals(
+        true, seenA > 0 && seenB > 0, "both covered nodes win some: " + seenA + "/" + seenB);
+  }
+
+  @Test
+  void aPoolNoAdvertisementCoversIsAnnouncedByNobodyAndSaysWhy() {
+    IpAddress ip = IpAddress.parse("10.8.0.1");
+    IpPlan plan =
+        Planner.plan(
+                new ClusterSnapshot(
+                    List.of(svc("dark", TrafficPolicy.CLUSTER, ip)),
+                    Map.of(),
+                    NODES,
+                    ADVERTISED,
+                    Set.of("a", "b")))
+            .get(ip);
+    assertEquals(Optional.of("dark"), plan.pool());
+    ElectionResult.NoWinner nw = assertInstanceOf(ElectionResult.NoWinner.class, plan.result());
+    assertEquals(NoWinnerReason.NOT_ADVERTISED, nw.reason());
+    assertEquals(
+        "10.8.0.1 is in pool dark, which no L2Advertisement covers: assigned, but nobody announces"
+            + " it",
+        nw.message());
+  }
 }
