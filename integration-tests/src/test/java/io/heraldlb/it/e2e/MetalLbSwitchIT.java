@@ -11,12 +11,15 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.heraldlb.it.lab.Await;
 import io.heraldlb.it.lab.Cmd;
 import io.heraldlb.it.lab.Lab;
+import io.heraldlb.it.lab.LabApi;
 import io.heraldlb.it.lab.LabNode;
 import io.heraldlb.it.lab.LabProcess;
 import io.heraldlb.it.lab.LabTest;
 import io.heraldlb.it.lab.MetalLbCrds;
+import io.heraldlb.it.lab.Programs;
 import io.heraldlb.it.lab.ServiceTable;
 import io.heraldlb.it.lab.SpeakerGroup;
 import java.io.IOException;
@@ -27,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -187,6 +191,44 @@ class MetalLbSwitchIT {
     cluster.create(Cluster.loadBalancer("backoffice", "later", 80).build());
     assertEquals("general", Cluster.pool(cluster.awaitIp("backoffice", "later")));
     good.forEach((service, ips) -> assertEquals(ips, ips(cluster).get(service), service));
+
+    // The guide's last step: leave MetalLB's objects behind. migrate turns what the cluster holds
+    // into a pool ConfigMap, which wins once applied; the pools are the same, so nothing moves.
+    kubectl(lab, "-n", "metallb-system", "delete", "ipaddresspool", "overlap");
+    Map<String, List<String>> kept = ips(cluster);
+    Path exported = lab.logDir().resolve("metallb-export.yaml");
+    Files.writeString(
+        exported,
+        kubectl(
+            lab, "-n", "metallb-system", "get", "ipaddresspools,l2advertisements", "-o", "yaml"));
+    Cmd.Result migrated =
+        Cmd.run(
+            List.of(
+                "java", "-jar", Programs.allocatorJar().toString(), "migrate", exported.toString()),
+            Duration.ofSeconds(60));
+    assertEquals(0, migrated.exit(), migrated.err());
+    Set<String> loadedBefore = cluster.eventNames(LabApi.HERALDLB_NAMESPACE, "heraldlb-config");
+    kubectlApply(lab, migrated.out());
+    Event loaded =
+        cluster.awaitEvent(
+            LabApi.HERALDLB_NAMESPACE, "heraldlb-config", "ConfigLoaded", loadedBefore);
+    assertTrue(loaded.getMessage().contains("edge, general, reserved"), loaded.getMessage());
+    Await.pause(Duration.ofSeconds(2));
+    assertEquals(kept, ips(cluster), "no Service changed IP when the ConfigMap took over");
+    traffic.awaitAnnouncer("192.168.1.241", edge);
+    traffic.awaitAnnouncer("192.168.1.245", core);
+    traffic.awaitNoAnnouncer("192.168.1.249");
+  }
+
+  private static String kubectl(Lab lab, String... args) {
+    List<String> argv = new ArrayList<>();
+    argv.add(lab.controlPlane().binaries().resolve("kubectl").toString());
+    argv.add("--kubeconfig");
+    argv.add(lab.kubeconfig().toString());
+    argv.addAll(List.of(args));
+    Cmd.Result r = Cmd.run(argv, Duration.ofSeconds(60));
+    assertEquals(0, r.exit(), String.join(" ", args) + ": " + r.out() + r.err());
+    return r.out();
   }
 
   /** Each Service's EXTERNAL-IPs, by namespace/name. */
