@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,7 +100,7 @@ final class SpeakerLoop {
       // The configuration first, even before joining: it names the interfaces to open.
       PoolConfig pools = config.update(source.poolInputs());
       metrics.configStale(config.stale());
-      wantPoolInterfaces.accept(poolInterfaces(pools));
+      wantPoolInterfaces.accept(poolInterfaces(pools, source.nodeLabels(node)));
       Group now = group.get();
       Set<String> live = now.members();
       metrics.members(live.size());
@@ -196,10 +197,18 @@ final class SpeakerLoop {
     return out;
   }
 
-  private static Set<String> poolInterfaces(PoolConfig pools) {
+  /**
+   * The interfaces the advertisements covering this node name (all that any names while its Node is
+   * not known yet): opened before they are needed.
+   */
+  static Set<String> poolInterfaces(PoolConfig pools, Optional<Map<String, String>> nodeLabels) {
     Set<String> out = new TreeSet<>();
     for (Pool p : pools.pools()) {
-      out.addAll(p.namedInterfaces());
+      if (nodeLabels.isEmpty()) {
+        out.addAll(p.namedInterfaces());
+      } else if (p.announcedFrom(nodeLabels.get())) {
+        out.addAll(p.interfacesOn(nodeLabels.get()));
+      }
     }
     return out;
   }

@@ -3,7 +3,9 @@ package io.heraldlb.speaker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.heraldlb.config.ConfigParser;
 import io.heraldlb.config.IpAddress;
+import io.heraldlb.config.ParseResult;
 import io.heraldlb.config.PoolConfig;
 import io.heraldlb.kube.PoolSource;
 import io.heraldlb.speaker.announce.Announcer;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -346,5 +349,33 @@ class SpeakerLoopTest {
       }
     }
     throw new IllegalStateException("no address of the pool is won by " + node);
+  }
+
+  @Test
+  void opensOnlyTheInterfacesOfTheAdvertisementsCoveringThisNode() {
+    PoolConfig pools =
+        ((ParseResult.Valid)
+                ConfigParser.parse(
+                    Map.of(
+                        "pools.conf",
+                        """
+                        pools {
+                          a {
+                            addresses = ["10.7.0.0/28"]
+                            advertisements = [
+                              { node-selector { zone = edge }, interfaces = [eth1] }
+                              { node-selector { zone = core }, interfaces = [bond0] }
+                            ]
+                          }
+                        }
+                        """)))
+            .config();
+    assertEquals(
+        Set.of("eth1"), SpeakerLoop.poolInterfaces(pools, Optional.of(Map.of("zone", "edge"))));
+    assertEquals(Set.of(), SpeakerLoop.poolInterfaces(pools, Optional.of(Map.of("zone", "x"))));
+    assertEquals(
+        Set.of("bond0", "eth1"),
+        SpeakerLoop.poolInterfaces(pools, Optional.empty()),
+        "a node not known yet opens every named interface, rather than none");
   }
 }

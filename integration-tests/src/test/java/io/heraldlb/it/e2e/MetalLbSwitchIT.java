@@ -145,6 +145,7 @@ class MetalLbSwitchIT {
     // Services it selects; the pool without serviceAllocation for the rest.
     cluster.create(withLabel(Cluster.loadBalancer("shop", "web-new", 80), "app", "web-new"));
     cluster.create(Cluster.loadBalancer("shop", "cart", 80).build());
+    cluster.create(withLabel(Cluster.loadBalancer("backoffice", "web-bo", 80), "app", "web"));
     cluster.create(
         Cluster.loadBalancer("backoffice", "vip-new", 80)
             .editMetadata()
@@ -153,6 +154,8 @@ class MetalLbSwitchIT {
             .build());
     String webNew = Cluster.ip(cluster.awaitIp("shop", "web-new"));
     String cart = Cluster.ip(cluster.awaitIp("shop", "cart"));
+    // Selected by its labels, but in a namespace edge's namespaceSelectors do not select.
+    assertEquals("general", Cluster.pool(cluster.awaitIp("backoffice", "web-bo")));
     String vipNew = Cluster.ip(cluster.awaitIp("backoffice", "vip-new"));
     assertEquals("edge", Cluster.pool(cluster.get("shop", "web-new")), webNew);
     assertEquals("general", Cluster.pool(cluster.get("shop", "cart")), cart);
@@ -168,7 +171,7 @@ class MetalLbSwitchIT {
     Event notAnnounced = cluster.awaitEvent("backoffice", "vip-new", "NotAnnounced");
     assertTrue(notAnnounced.getMessage().contains("L2Advertisement"), notAnnounced.getMessage());
     assertEquals(edge.name(), traffic.curl("192.168.1.241", 80));
-    assertEquals(before.keySet().size() + 3, ips(cluster).size());
+    assertEquals(before.keySet().size() + 4, ips(cluster).size());
     for (Map.Entry<String, List<String>> e : before.entrySet()) {
       assertEquals(e.getValue(), ips(cluster).get(e.getKey()), e.getKey());
     }

@@ -3,6 +3,8 @@ package io.heraldlb.speaker.kube;
 import io.heraldlb.config.PoolConfig;
 import io.heraldlb.kube.PoolSource;
 import io.heraldlb.speaker.plan.ClusterSnapshot;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Where the recompute loop gets its facts: the informer caches, or a fake in tests. */
@@ -22,4 +24,9 @@ public interface ClusterSource {
   }
 
   ClusterSnapshot snapshot(Set<String> members, PoolConfig config);
+
+  /** The labels of node {@code name}; empty when the node is not known (yet). */
+  default Optional<Map<String, String>> nodeLabels(String name) {
+    return Optional.empty();
+  }
 }

@@ -202,6 +202,16 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
     return new ClusterSnapshot(svcs, endpoints, nodeFacts, config, members);
   }
 
+  @Override
+  public Optional<Map<String, String>> nodeLabels(String name) {
+    Node n = nodes.getStore().getByKey(name);
+    if (n == null) {
+      return Optional.empty();
+    }
+    Map<String, String> labels = n.getMetadata().getLabels();
+    return Optional.of(labels == null ? Map.of() : labels);
+  }
+
   /** Addresses of the speaker pods that have one, sorted. */
   public Set<IpAddress> speakerPodIps() {
     Set<IpAddress> out = new TreeSet<>();
