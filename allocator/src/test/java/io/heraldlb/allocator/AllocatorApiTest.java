@@ -60,6 +60,48 @@ class AllocatorApiTest {
   }
 
   @Test
+  void keepsMetallbsPoolAnnotationTrueWhereAServiceCarriesIt() {
+    // A Service MetalLB served, now moved to another pool by its pool annotation.
+    cluster.createService(
+        "default",
+        "moved",
+        b ->
+            b.editMetadata()
+                .addToAnnotations(ServiceFacts.METALLB_ALLOCATED_FROM, "old-metallb-pool")
+                .addToAnnotations("metallb.io/address-pool", "reserved")
+                .endMetadata());
+    cluster.createService("default", "plain", b -> b);
+    assertEquals(List.of("192.168.2.10"), cluster.awaitIps("default", "moved"));
+    await(
+        () ->
+            "reserved"
+                .equals(
+                    cluster
+                        .service("default", "moved")
+                        .getMetadata()
+                        .getAnnotations()
+                        .get(ServiceFacts.METALLB_ALLOCATED_FROM)),
+        "MetalLB's pool annotation to name the pool HeraldLB took the IP from");
+    cluster.awaitIps("default", "plain");
+    await(
+        () ->
+            cluster
+                .service("default", "plain")
+                .getMetadata()
+                .getAnnotations()
+                .containsKey(ServiceFacts.ALLOCATED_FROM),
+        "HeraldLB's pool annotation");
+    assertEquals(
+        null,
+        cluster
+            .service("default", "plain")
+            .getMetadata()
+            .getAnnotations()
+            .get(ServiceFacts.METALLB_ALLOCATED_FROM),
+        "MetalLB's annotation is not added where MetalLB never wrote it");
+  }
+
+  @Test
   void honoursRequestedIpsFromTheAnnotationAndItsAliases() {
     cluster.createService(
         "default",
