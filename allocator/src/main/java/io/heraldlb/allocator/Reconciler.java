@@ -205,7 +205,7 @@ final class Reconciler {
     metrics.configLoaded.set(1);
     boolean changed = !next.equals(config);
     if (changed) {
-      apply(subject, choice.from(), next);
+      apply(subject, choice.fromMetalLb() ? choice.from() : "'" + next.source() + "'", next);
     }
     if (!seeded) {
       try {
