@@ -35,7 +35,12 @@ public final class EventWriter {
   private static final int MAX_REMEMBERED = 10_000;
 
   /** What an Event is about. */
-  public record Target(String apiVersion, String kind, String namespace, String name, String uid) {
+  public record Target(
+      String apiVersion,
+      String kind,
+      @Nullable String namespace,
+      String name,
+      @Nullable String uid) {
     public static Target of(HasMetadata o) {
       return new Target(
           o.getApiVersion(),
@@ -47,6 +52,11 @@ public final class EventWriter {
 
     public static Target service(String namespace, String name, String uid) {
       return new Target("v1", "Service", namespace, name, uid);
+    }
+
+    /** A Node: cluster-scoped, so its Events live in {@code default}, as the kubelet's do. */
+    public static Target node(String name, @Nullable String uid) {
+      return new Target("v1", "Node", null, name, uid);
     }
 
     private String key() {
@@ -147,7 +157,7 @@ public final class EventWriter {
     String now = clock.instant().toString();
     return new EventBuilder()
         .withNewMetadata()
-        .withNamespace(target.namespace())
+        .withNamespace(target.namespace() == null ? "default" : target.namespace())
         .withName(
             target.name() + "." + Long.toHexString(System.nanoTime()).toLowerCase(Locale.ROOT))
         .endMetadata()

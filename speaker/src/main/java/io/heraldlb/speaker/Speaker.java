@@ -10,7 +10,9 @@ import io.heraldlb.speaker.kube.KubeEvents;
 import io.heraldlb.speaker.kube.KubeFacts;
 import io.heraldlb.speaker.kube.KubeInformers;
 import io.heraldlb.speaker.membership.Membership;
+import io.heraldlb.speaker.membership.MembershipKeys;
 import io.heraldlb.speaker.membership.MembershipSettings;
+import io.heraldlb.speaker.membership.NodeToken;
 import io.heraldlb.speaker.membership.StartupGate;
 import io.heraldlb.speaker.metrics.SpeakerMetrics;
 import io.heraldlb.speaker.transport.InterfaceManager;
@@ -25,8 +27,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -95,6 +99,7 @@ final class Speaker {
 
   /** Starts everything; returns once the speaker has joined its group. */
   void start() throws Exception {
+    MembershipKeys keys = loadKeys();
     long t0 = System.nanoTime();
     Warmup.run(20_000);
     log.info("answer path warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
@@ -135,7 +140,13 @@ final class Speaker {
             settings.loadBalancerClass(),
             settings.ignoreExcludeLabel(),
             this::signal);
-    membership = new Membership(membershipSettings(), List.of(), view -> signal());
+    membership =
+        new Membership(
+            membershipSettings(keys),
+            List.of(),
+            view -> signal(),
+            this::checkJoin,
+            this::refusedJoin);
     loop =
         new SpeakerLoop(
             settings.nodeName(),
@@ -165,7 +176,7 @@ final class Speaker {
     collectStartupGarbage();
     membership.updatePeers(peers());
     gate = new StartupGate(clock, settings.startupSettle());
-    membership.join();
+    joinGroup();
     loopThread.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
     signal();
   }
@@ -190,15 +201,125 @@ final class Speaker {
     return new SpeakerLoop.Group(members, listed, Quorum.of(members, listed, settings.nodeName()));
   }
 
-  private MembershipSettings membershipSettings() {
+  private MembershipSettings membershipSettings(MembershipKeys keys) {
     return new MembershipSettings(
         settings.nodeName(),
         podIp.toInetAddress(),
         settings.membershipPort(),
         settings.heartbeatInterval(),
         settings.heartbeatTimeout(),
-        settings.suspectTimeout());
+        settings.suspectTimeout(),
+        keys);
   }
+
+  /** The speaker group's key; without one the speaker does not start, and says how to make it. */
+  private MembershipKeys loadKeys() {
+    try {
+      MembershipKeys keys =
+          MembershipKeys.load(
+              settings.membershipKeyDir(), this::refusedPeer, warning -> log.warn("{}", warning));
+      log.info(
+          "speaker group key: certificate {}, trusting {}",
+          keys.fingerprints().get(0),
+          keys.fingerprints().subList(1, keys.fingerprints().size()));
+      return keys;
+    } catch (MembershipKeys.KeyException e) {
+      throw new StartupException(e.getMessage());
+    }
+  }
+
+  /**
+   * Joins the group. A refused join is retried for a while: the coordinator may not have seen this
+   * speaker's pod yet (a new node), and restarting the process would only add a back-off.
+   */
+  private void joinGroup() throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        membership.join();
+        return;
+      } catch (Exception e) {
+        if (!refusal(e)) {
+          throw e;
+        }
+        if (attempt >= JOIN_ATTEMPTS) {
+          throw new StartupException(
+              "the speaker group refused this speaker "
+                  + attempt
+                  + " times ("
+                  + e.getMessage()
+                  + "): its pod must run on node "
+                  + settings.nodeName()
+                  + " at "
+                  + podIp
+                  + ", and it must hold the cluster's key");
+        }
+        log.warn(
+            "the speaker group refused this speaker ({}); trying again ({} of {})",
+            e.getMessage(),
+            attempt,
+            JOIN_ATTEMPTS);
+        membership.updatePeers(peers());
+        Thread.sleep(JOIN_RETRY.toMillis());
+      }
+    }
+  }
+
+  /** JGroups rejects a join that AUTH refused with a SecurityException, sometimes wrapped. */
+  private static boolean refusal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SecurityException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final int JOIN_ATTEMPTS = 20;
+  private static final Duration JOIN_RETRY = Duration.ofSeconds(1);
+
+  /**
+   * A joiner must be the speaker pod of the node it names, at the address it connects from. While
+   * the API has listed no speaker pod yet there is nothing to check against, and it is let in.
+   */
+  private NodeToken.@Nullable Refusal checkJoin(String node, java.net.@Nullable InetAddress from) {
+    Map<String, Set<IpAddress>> pods = informers.speakerPodsByNode();
+    if (pods.isEmpty()) {
+      return null;
+    }
+    Set<IpAddress> at = pods.get(node);
+    IpAddress claimed = from == null ? null : IpAddress.ofBytes(from.getAddress());
+    if (at == null) {
+      return new NodeToken.Refusal(
+          NodeToken.JoinCheck.NOT_A_SPEAKER_POD,
+          "a peer at " + claimed + " claims node " + node + ", which runs no speaker pod");
+    }
+    if (claimed == null || !at.contains(claimed)) {
+      return new NodeToken.Refusal(
+          NodeToken.JoinCheck.NOT_A_SPEAKER_POD,
+          "a peer at " + claimed + " claims node " + node + ", whose speaker pod is at " + at);
+    }
+    return null;
+  }
+
+  private void refusedJoin(String node, NodeToken.Refusal why) {
+    refusedPeer(why.reason(), why.detail());
+    events.emitOnNode(node, "MembershipRefused", "Refused a speaker group join: " + why.detail());
+  }
+
+  private final Map<String, Long> lastRefusalLogged = new ConcurrentHashMap<>();
+
+  /** Counts every refused peer; logs the first of each kind, then at most once a minute. */
+  private void refusedPeer(String reason, String detail) {
+    metrics.membershipRefused(reason);
+    long now = System.nanoTime();
+    Long last = lastRefusalLogged.get(reason);
+    if (last == null || now - last > REFUSAL_LOG_INTERVAL.toNanos()) {
+      lastRefusalLogged.put(reason, now);
+      log.warn("refused a peer of the speaker group ({}): {}", reason, detail);
+    }
+  }
+
+  private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
 
   private IpAddress nodeInternalIp() {
     Node node = client.nodes().withName(settings.nodeName()).get();

@@ -4,6 +4,7 @@ import io.heraldlb.config.ConfigError;
 import io.heraldlb.config.IpAddress;
 import io.heraldlb.config.Names;
 import io.heraldlb.runtime.SettingsReader;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,8 @@ public record SpeakerSettings(
     Duration gratuitousRefresh,
     Duration shutdownGrace,
     Duration startupSettle,
-    boolean ignoreExcludeLabel) {
+    boolean ignoreExcludeLabel,
+    Path membershipKeyDir) {
 
   /** Capture threads per interface, at most: one per CPU up to this many. */
   public static final int MAX_CAPTURE_THREADS = 64;
@@ -77,6 +79,8 @@ public record SpeakerSettings(
     Duration grace = r.duration("speaker.shutdown-grace", Duration.ZERO, Duration.ofMinutes(1));
     Duration settle = r.duration("speaker.startup-settle", Duration.ZERO, Duration.ofMinutes(5));
     boolean ignoreExclude = r.oneOf("speaker.ignore-exclude-lb", "true", "false").equals("true");
+    String keyDir =
+        r.string("speaker.membership-key-dir", v -> v.isBlank() ? "must not be empty" : null);
     List<ConfigError> errors = new ArrayList<>(r.errors());
     if (timeout.compareTo(interval.multipliedBy(2)) < 0) {
       errors.add(
@@ -113,7 +117,8 @@ public record SpeakerSettings(
             refresh,
             grace,
             settle,
-            ignoreExclude));
+            ignoreExclude,
+            Path.of(keyDir.strip())));
   }
 
   private static String ms(Duration d) {

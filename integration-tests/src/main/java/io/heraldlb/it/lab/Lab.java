@@ -336,6 +336,7 @@ public final class Lab implements AutoCloseable {
    */
   public LabProcess startSpeaker(LabNode node, Map<String, String> extraEnv) {
     Map<String, String> env = new LinkedHashMap<>(kubeEnv(LabApi.SPEAKER_ACCOUNT));
+    env.put("HERALDLB_MEMBERSHIP_KEY_DIR", speakerGroupKey().toString());
     env.put("HERALDLB_NODE_NAME", node.name());
     env.put("HERALDLB_POD_IP", node.ip());
     env.put("HERALDLB_INTERFACES", node.iface());
@@ -347,6 +348,21 @@ public final class Lab implements AutoCloseable {
 
   public LabProcess startSpeaker(LabNode node) {
     return startSpeaker(node, Map.of());
+  }
+
+  private Path speakerGroupKey;
+
+  /** The lab's speaker group key (the Secret's files), made on first use. */
+  public synchronized Path speakerGroupKey() {
+    if (speakerGroupKey == null) {
+      speakerGroupKey = Pki.speakerGroupKey(logDir().resolve("membership"), "heraldlb-speaker");
+    }
+    return speakerGroupKey;
+  }
+
+  /** A key of the same kind that is not the lab's: what a stranger holds. */
+  public Path strangerKey() {
+    return Pki.speakerGroupKey(logDir().resolve("stranger-membership"), "heraldlb-speaker");
   }
 
   /** One speaker per node. */

@@ -123,6 +123,36 @@ final class Pki {
     }
   }
 
+  /**
+   * A speaker group key in {@code dir} ({@code tls.crt}, {@code tls.key}), made as deploy/README.md
+   * tells users to make theirs; returns {@code dir}.
+   */
+  static Path speakerGroupKey(Path dir, String subject) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new LabException("cannot create " + dir, e);
+    }
+    new Pki(dir)
+        .openssl(
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            DAYS,
+            "-subj",
+            "/CN=" + subject,
+            "-keyout",
+            dir.resolve("tls.key"),
+            "-out",
+            dir.resolve("tls.crt"));
+    return dir;
+  }
+
   private void openssl(Object... args) {
     String[] argv = new String[args.length + 1];
     argv[0] = "openssl";

@@ -244,6 +244,15 @@ class DeployManifestsTest {
     assertEquals(false, security.get("allowPrivilegeEscalation"));
     assertTrue(javaOptions(c).contains("-Djna.tmpdir=/tmp"));
     assertTrue(mounts(c).contains("/tmp"));
+    // The speaker group's key, where the speaker looks for it by default, from the TLS Secret.
+    assertTrue(mounts(c).contains("/etc/heraldlb/membership"));
+    assertTrue(
+        Yaml.list(pod, "volumes").stream()
+            .anyMatch(
+                v ->
+                    v.get("secret") instanceof Map<?, ?> secret
+                        && "heraldlb-membership".equals(secret.get("secretName"))),
+        "the membership volume is the Secret heraldlb-membership");
     assertEquals(Set.of(7473, 7946, 8046), ports(c));
     assertTrue(
         Yaml.list(pod, "tolerations").stream()

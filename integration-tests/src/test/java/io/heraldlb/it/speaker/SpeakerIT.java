@@ -336,6 +336,132 @@ class SpeakerIT {
     assertEquals(winner, speakers.awaitAnnouncedBy(winner, ip, CONVERGE), "healed, it wins again");
   }
 
+  /**
+   * A stranger on the LAN runs a speaker with a key of its own, under the name of the node that
+   * announces: it would take over that node's place in the election if it got in. The group's
+   * connections are mutual TLS with the cluster's key, so it never does.
+   */
+  @Test
+  @Order(9)
+  void aSpeakerWithoutTheGroupsKeyCannotJoinNorMoveAnAddress() {
+    assertEquals(winner, speakers.awaitAnnouncedBy(winner, ip, CONVERGE));
+    double refusedBefore = refusals();
+    LabNode host = clientAsHost();
+    LabProcess stranger =
+        lab.startSpeaker(
+            host,
+            java.util.Map.of(
+                "HERALDLB_NODE_NAME", winner.name(),
+                "HERALDLB_MEMBERSHIP_KEY_DIR", lab.strangerKey().toString(),
+                "HERALDLB_INTERFACES", "lo"));
+    try {
+      stranger.awaitLog("joined the speaker group", CONVERGE);
+      Await.until(
+          "the real speakers to refuse the stranger", CONVERGE, () -> refusals() > refusedBefore);
+      Await.pause(Duration.ofSeconds(6)); // discovery and merge rounds: it keeps trying
+      for (LabNode node : lab.nodes()) {
+        assertEquals(
+            List.copyOf(SpeakerLab.names(lab.nodes())),
+            lastViewAsLogged(speakers.speaker(node)),
+            node.name() + "'s view holds the three real speakers only, each once");
+      }
+      LabClient.Arping arping = client.arpingBroadcast(ip, 3, Duration.ofSeconds(3));
+      assertEquals(List.of(winner.mac()), arping.distinctMacs());
+      assertEquals(3, arping.macs().size());
+      System.out.printf(
+          "a speaker with another key, named %s, tried to join from %s: refused %.0f times,"
+              + " the group kept its three members and %s kept answering for %s%n",
+          winner.name(), host.name(), refusals() - refusedBefore, winner.name(), ip);
+    } finally {
+      stranger.kill();
+    }
+  }
+
+  /**
+   * A speaker that holds the cluster's key but claims another node's name, from a host that is not
+   * that node: the API has no speaker pod of that node at its address, so it is refused at the
+   * join, counted, and reported on the Node it claimed.
+   */
+  @Test
+  @Order(10)
+  void aSpeakerClaimingAnotherNodesNameIsRefusedAndReported() {
+    assertEquals(winner, speakers.awaitAnnouncedBy(winner, ip, CONVERGE));
+    double refusedBefore = refusals("not_a_speaker_pod");
+    LabProcess forger =
+        lab.startSpeaker(
+            clientAsHost(),
+            java.util.Map.of("HERALDLB_NODE_NAME", winner.name(), "HERALDLB_INTERFACES", "lo"));
+    try {
+      forger.awaitLog("the speaker group refused this speaker", CONVERGE);
+      Await.until(
+          "the group to count the refusal",
+          CONVERGE,
+          () -> refusals("not_a_speaker_pod") > refusedBefore);
+      Await.until(
+          "a MembershipRefused Event on node " + winner.name(),
+          CONVERGE,
+          () ->
+              lab.kube().v1().events().inNamespace("default").list().getItems().stream()
+                  .anyMatch(
+                      e ->
+                          "MembershipRefused".equals(e.getReason())
+                              && "Node".equals(e.getInvolvedObject().getKind())
+                              && winner.name().equals(e.getInvolvedObject().getName())));
+      for (LabNode node : lab.nodes()) {
+        assertEquals(
+            List.copyOf(SpeakerLab.names(lab.nodes())),
+            lastViewAsLogged(speakers.speaker(node)),
+            node.name() + "'s view holds the three real speakers only, each once");
+      }
+      LabClient.Arping arping = client.arpingBroadcast(ip, 3, Duration.ofSeconds(3));
+      assertEquals(List.of(winner.mac()), arping.distinctMacs());
+    } finally {
+      forger.kill();
+    }
+  }
+
+  /**
+   * The LAN client's namespace as a place to run a speaker JVM from: another host on the LAN, with
+   * the API in reach and the group's port free, but no speaker pod of its own.
+   */
+  private static LabNode clientAsHost() {
+    return new LabNode(
+        0, "client", client.netns(), "eth0", client.ip(), client.ipv6(), client.mac());
+  }
+
+  private static double refusals(String reason) {
+    double sum = 0;
+    for (LabNode node : lab.nodes()) {
+      sum +=
+          speakers
+              .metrics(node)
+              .sum("heraldlb_membership_refused_total", "reason=\"" + reason + "\"");
+    }
+    return sum;
+  }
+
+  /** The members of the last view a speaker logged, as written (a name twice shows twice). */
+  private static List<String> lastViewAsLogged(LabProcess speaker) {
+    java.util.regex.Pattern view =
+        java.util.regex.Pattern.compile("speaker group view \\d+: \\[(.*)\\]");
+    List<String> last = List.of();
+    for (String line : speaker.output()) {
+      java.util.regex.Matcher m = view.matcher(line);
+      if (m.find()) {
+        last = java.util.Arrays.stream(m.group(1).split(",")).map(String::strip).sorted().toList();
+      }
+    }
+    return last;
+  }
+
+  private static double refusals() {
+    double sum = 0;
+    for (LabNode node : lab.nodes()) {
+      sum += speakers.metrics(node).sum("heraldlb_membership_refused_total");
+    }
+    return sum;
+  }
+
   /** Drops the node's speaker-group traffic (TCP 7946 and the failure detector's 8046). */
   private static void cutMembership(LabNode node) {
     nft(node, "add table inet heraldlb-cut");

@@ -40,6 +40,11 @@ public final class KubeEvents implements EventSink, AutoCloseable {
         message);
   }
 
+  /** A Warning about a Node (its Events live in {@code default}). */
+  public void emitOnNode(String node, String reason, String message) {
+    writer.emit(EventWriter.Target.node(node, null), true, reason, message);
+  }
+
   @Override
   public void close() {
     executor.shutdown();

@@ -212,6 +212,19 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
     return Optional.of(labels == null ? Map.of() : labels);
   }
 
+  /** The addresses of the speaker pods, by the node each runs on. */
+  public Map<String, Set<IpAddress>> speakerPodsByNode() {
+    Map<String, Set<IpAddress>> out = new HashMap<>();
+    for (Pod p : pods.getStore().list()) {
+      Optional<String> node = KubeFacts.speakerNode(p);
+      Optional<IpAddress> ip = KubeFacts.podIp(p);
+      if (node.isPresent() && ip.isPresent()) {
+        out.computeIfAbsent(node.get(), n -> new TreeSet<>()).add(ip.get());
+      }
+    }
+    return out;
+  }
+
   /** Addresses of the speaker pods that have one, sorted. */
   public Set<IpAddress> speakerPodIps() {
     Set<IpAddress> out = new TreeSet<>();

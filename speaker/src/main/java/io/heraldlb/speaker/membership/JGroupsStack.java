@@ -3,6 +3,8 @@ package io.heraldlb.speaker.membership;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.List;
+import org.jgroups.auth.AuthToken;
+import org.jgroups.protocols.AUTH;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.MERGE3;
@@ -18,7 +20,8 @@ import org.jgroups.stack.Protocol;
 /**
  * The protocol stack of the speaker group, bottom first. TCP only: no multicast, no UDP, so it
  * works on any network that lets nodes reach each other on one port. Peers come from the Kubernetes
- * API (see {@link Membership#updatePeers}).
+ * API (see {@link Membership#updatePeers}). Every group connection is mutual TLS 1.3 with the
+ * group's key ({@link GroupSockets}), so only speakers holding it can join, read or send.
  *
  * <p>Timing, for the failover targets (crash under 1 s, silent node under 3 s):
  *
@@ -46,13 +49,20 @@ public final class JGroupsStack {
   static final long MERGE_MIN_MS = 1000;
   static final long MERGE_MAX_MS = 3000;
 
-  public static List<Protocol> build(MembershipSettings s, Collection<InetSocketAddress> peers) {
+  /**
+   * @param token checks each joiner's claimed node name against the API ({@link NodeToken})
+   */
+  public static List<Protocol> build(
+      MembershipSettings s, Collection<InetSocketAddress> peers, AuthToken token) {
     TCP tcp = new TCP();
     tcp.setBindAddress(s.bind());
     tcp.setBindPort(s.port());
     tcp.setPortRange(0);
     // Connecting to a dead peer must not stall sends for long.
     tcp.setSockConnTimeout(500);
+    tcp.setSocketFactory(new GroupSockets(s.keys().context(), s.keys().refusals()));
+    // Refusals are counted and logged by GroupSockets; JGroups' own line per attempt is noise.
+    tcp.logAcceptError(false);
 
     TCPPING ping = new TCPPING();
     ping.setPortRange(0);
@@ -84,7 +94,22 @@ public final class JGroupsStack {
     gms.setViewAckCollectionTimeout(VIEW_ACK_TIMEOUT_MS);
     gms.setMergeTimeout(2000);
 
+    // Directly below GMS, as JGroups requires: joins and merges pass it or are rejected.
+    AUTH auth = new AUTH();
+    auth.setAuthToken(token);
+    token.setAuth(auth);
+
     return List.of(
-        tcp, ping, merge, sock, heartbeats, verify, nakack, new UNICAST3(), new STABLE(), gms);
+        tcp,
+        ping,
+        merge,
+        sock,
+        heartbeats,
+        verify,
+        nakack,
+        new UNICAST3(),
+        new STABLE(),
+        auth,
+        gms);
   }
 }

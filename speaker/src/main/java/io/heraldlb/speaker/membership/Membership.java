@@ -16,6 +16,7 @@ import org.jgroups.protocols.TCPPING;
 import org.jgroups.stack.IpAddress;
 import org.jgroups.util.ExtendedUUID;
 import org.jgroups.util.NameCache;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,17 +34,26 @@ public final class Membership implements AutoCloseable {
   private final JChannel channel;
   private final TCPPING discovery;
   private volatile Set<String> members = Set.of();
+  private volatile @Nullable View view;
   private volatile Set<InetSocketAddress> peers = Set.of();
 
+  /**
+   * @param joinCheck decides on each joiner's claimed node name and address (see {@link NodeToken})
+   * @param refused told of each joiner refused
+   */
   public Membership(
       MembershipSettings settings,
       Collection<InetSocketAddress> peers,
-      Consumer<Set<String>> onView)
+      Consumer<Set<String>> onView,
+      NodeToken.JoinCheck joinCheck,
+      NodeToken.Refused refused)
       throws Exception {
     this.settings = settings;
     this.onView = onView;
     this.peers = Set.copyOf(peers);
-    this.channel = new JChannel(JGroupsStack.build(settings, peers));
+    this.channel =
+        new JChannel(
+            JGroupsStack.build(settings, peers, new NodeToken(joinCheck, () -> view, refused)));
     this.discovery = channel.getProtocolStack().findProtocol(TCPPING.class);
     byte[] node = settings.nodeName().getBytes(StandardCharsets.UTF_8);
     channel.addAddressGenerator(
@@ -105,12 +115,17 @@ public final class Membership implements AutoCloseable {
   }
 
   private void accept(View view) {
+    this.view = view;
     Set<String> names = new TreeSet<>();
     for (Address a : view.getMembers()) {
       names.add(nodeOf(a));
     }
     members = Set.copyOf(names);
-    log.info("speaker group view {}: {}", view.getViewId().getId(), names);
+    // Every member as it is, so that a name held twice shows twice.
+    log.info(
+        "speaker group view {}: {}",
+        view.getViewId().getId(),
+        view.getMembers().stream().map(Membership::nodeOf).sorted().toList());
     onView.accept(members);
   }
 

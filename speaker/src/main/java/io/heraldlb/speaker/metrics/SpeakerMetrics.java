@@ -21,6 +21,7 @@ public final class SpeakerMetrics {
   private final Counter gratuitous;
   private final Counter drops;
   private final Counter conflicts;
+  private final Counter membershipRefused;
   private final Counter failovers;
   private final Gauge announced;
   private final Gauge unannounced;
@@ -68,6 +69,12 @@ public final class SpeakerMetrics {
             "Another MAC claimed an address this node announces");
     failovers =
         counter(registry, "heraldlb_failovers", "Addresses this node won after its first plan");
+    membershipRefused =
+        counter(
+            registry,
+            "heraldlb_membership_refused",
+            "Peers turned away from the speaker group, by reason",
+            "reason");
     announced =
         Gauge.builder()
             .name("heraldlb_announced")
@@ -171,6 +178,10 @@ public final class SpeakerMetrics {
 
   public void conflict() {
     conflicts.inc();
+  }
+
+  public void membershipRefused(String reason) {
+    membershipRefused.labelValues(reason).inc();
   }
 
   public void failover() {

@@ -23,10 +23,22 @@ class JGroupsStackTest {
           7946,
           Duration.ofMillis(250),
           Duration.ofSeconds(1),
-          Duration.ofMillis(200));
+          Duration.ofMillis(200),
+          new TestKeys().load("good"));
 
   final List<Protocol> stack =
-      JGroupsStack.build(SETTINGS, List.of(new InetSocketAddress("10.0.0.2", 7946)));
+      JGroupsStack.build(
+          SETTINGS,
+          List.of(new InetSocketAddress("10.0.0.2", 7946)),
+          new NodeToken((node, from) -> null, () -> null, (node, why) -> {}));
+
+  @Test
+  void groupConnectionsAreTlsWithTheGroupsKey() {
+    TCP tcp = (TCP) stack.get(0);
+    assertTrue(
+        tcp.getSocketFactory() instanceof GroupSockets,
+        "the transport's sockets are the group's TLS sockets: " + tcp.getSocketFactory());
+  }
 
   @Test
   void isTcpOnlyOnTheMembershipPortWithPeersFromTheApi() throws Exception {
@@ -48,6 +60,7 @@ class JGroupsStackTest {
             "NAKACK2",
             "UNICAST3",
             "STABLE",
+            "AUTH",
             "GMS"),
         names);
     assertTrue(

@@ -18,9 +18,48 @@ import org.junit.jupiter.api.Test;
 class MembershipTest {
   static final InetAddress LO = InetAddress.getLoopbackAddress();
 
-  static MembershipSettings settings(String node, int port) {
+  final TestKeys keys = new TestKeys();
+  final List<String> joinRefusals =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+  /** Admits every claim: these tests have no API to check names against. */
+  static final NodeToken.JoinCheck ANYONE = (node, from) -> null;
+
+  Membership member(
+      MembershipSettings settings,
+      List<InetSocketAddress> peers,
+      java.util.function.Consumer<Set<String>> onView)
+      throws Exception {
+    return member(settings, peers, onView, ANYONE);
+  }
+
+  Membership member(
+      MembershipSettings settings,
+      List<InetSocketAddress> peers,
+      java.util.function.Consumer<Set<String>> onView,
+      NodeToken.JoinCheck check)
+      throws Exception {
+    return new Membership(
+        settings,
+        peers,
+        onView,
+        check,
+        (node, why) -> joinRefusals.add(node + ": " + why.reason()));
+  }
+
+  MembershipSettings settings(String node, int port) {
+    return settings(node, port, "good");
+  }
+
+  MembershipSettings settings(String node, int port, String key) {
     return new MembershipSettings(
-        node, LO, port, Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofMillis(200));
+        node,
+        LO,
+        port,
+        Duration.ofMillis(250),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(200),
+        keys.load(key));
   }
 
   /**
@@ -62,8 +101,8 @@ class MembershipTest {
     List<InetSocketAddress> peers =
         List.of(new InetSocketAddress(LO, portA), new InetSocketAddress(LO, portB));
     LinkedBlockingQueue<Set<String>> viewsOfA = new LinkedBlockingQueue<>();
-    try (Membership a = new Membership(settings("node-a", portA), peers, viewsOfA::add);
-        Membership b = new Membership(settings("node-b", portB), peers, v -> {})) {
+    try (Membership a = member(settings("node-a", portA), peers, viewsOfA::add);
+        Membership b = member(settings("node-b", portB), peers, v -> {})) {
       a.join();
       b.join();
       Set<String> view = viewsOfA.poll(10, TimeUnit.SECONDS);
@@ -75,6 +114,121 @@ class MembershipTest {
       // A leave is a view change, not a failure detection: how fast is bench.sh's to measure.
       b.leave();
       assertEquals(Set.of("node-a"), viewsOfA.poll(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void aMemberWithoutTheGroupsKeyCannotJoinAndIsCounted() throws Exception {
+    int portA = freePort();
+    int portB = freePort();
+    while (Math.abs(portB - portA) % MembershipSettings.FAILURE_DETECTION_OFFSET == 0) {
+      portB = freePort();
+    }
+    List<InetSocketAddress> peers =
+        List.of(new InetSocketAddress(LO, portA), new InetSocketAddress(LO, portB));
+    LinkedBlockingQueue<Set<String>> viewsOfA = new LinkedBlockingQueue<>();
+    LinkedBlockingQueue<Set<String>> viewsOfStranger = new LinkedBlockingQueue<>();
+    try (Membership a = member(settings("node-a", portA), peers, viewsOfA::add);
+        Membership stranger =
+            member(settings("aaa", portB, "other"), peers, viewsOfStranger::add)) {
+      a.join();
+      stranger.join();
+      // The stranger founds a group of its own; node-a never sees it.
+      assertEquals(Set.of("aaa"), viewsOfStranger.poll(10, TimeUnit.SECONDS));
+      assertEquals(Set.of("node-a"), viewsOfA.poll(10, TimeUnit.SECONDS));
+      Thread.sleep(4000); // a few discovery and merge rounds
+      assertEquals(Set.of("node-a"), a.members());
+      assertEquals(null, viewsOfA.poll(), "node-a saw no other view");
+      assertTrue(
+          keys.refusals.stream().anyMatch(r -> r.startsWith("untrusted_certificate: ")),
+          keys.refusals.toString());
+    }
+  }
+
+  @Test
+  void aPlainTcpPeerIsRefusedAtTheHandshake() throws Exception {
+    int port = freePort();
+    try (Membership a =
+        member(settings("node-a", port), List.of(new InetSocketAddress(LO, port)), v -> {})) {
+      a.join();
+      try (java.net.Socket plain = new java.net.Socket(LO, port)) {
+        plain
+            .getOutputStream()
+            .write("not TLS\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        plain.getOutputStream().flush();
+        plain.setSoTimeout(5000);
+        // The server closes the connection (or answers with a TLS alert), never a JGroups reply.
+        int b;
+        try {
+          do {
+            b = plain.getInputStream().read();
+          } while (b >= 0);
+        } catch (IOException reset) {
+          // a reset is a refusal too
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (keys.refusals.stream().noneMatch(r -> r.startsWith("handshake: "))
+          && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(
+          keys.refusals.stream().anyMatch(r -> r.startsWith("handshake: ")),
+          keys.refusals.toString());
+      assertEquals(Set.of("node-a"), a.members());
+    }
+  }
+
+  /** Rotation, one speaker at a time: trusting the old and the new key, both sides join. */
+  @Test
+  void speakersTrustingBothKeysJoinWhicheverTheyPresent() throws Exception {
+    int portA = freePort();
+    int portB = freePort();
+    while (Math.abs(portB - portA) % MembershipSettings.FAILURE_DETECTION_OFFSET == 0) {
+      portB = freePort();
+    }
+    List<InetSocketAddress> peers =
+        List.of(new InetSocketAddress(LO, portA), new InetSocketAddress(LO, portB));
+    LinkedBlockingQueue<Set<String>> viewsOfA = new LinkedBlockingQueue<>();
+    try (Membership a = member(settings("node-a", portA, "rotating-good"), peers, viewsOfA::add);
+        Membership b = member(settings("node-b", portB, "rotating-other"), peers, v -> {})) {
+      a.join();
+      b.join();
+      Set<String> view = viewsOfA.poll(10, TimeUnit.SECONDS);
+      while (view != null && view.size() < 2) {
+        view = viewsOfA.poll(10, TimeUnit.SECONDS);
+      }
+      assertEquals(Set.of("node-a", "node-b"), view);
+      assertEquals(List.of(), keys.refusals);
+    }
+  }
+
+  /** A holder of the key that claims a node the API does not confirm is refused at the join. */
+  @Test
+  void aJoinerTheApiDoesNotConfirmIsRefused() throws Exception {
+    int portA = freePort();
+    int portB = freePort();
+    while (Math.abs(portB - portA) % MembershipSettings.FAILURE_DETECTION_OFFSET == 0) {
+      portB = freePort();
+    }
+    List<InetSocketAddress> peers =
+        List.of(new InetSocketAddress(LO, portA), new InetSocketAddress(LO, portB));
+    NodeToken.JoinCheck onlyNodeA =
+        (node, from) ->
+            node.equals("node-a")
+                ? null
+                : new NodeToken.Refusal(
+                    NodeToken.JoinCheck.NOT_A_SPEAKER_POD, node + " runs no speaker pod");
+    try (Membership a = member(settings("node-a", portA), peers, v -> {}, onlyNodeA);
+        Membership liar = member(settings("liar", portB), peers, v -> {}, onlyNodeA)) {
+      a.join();
+      Exception refused =
+          org.junit.jupiter.api.Assertions.assertThrows(Exception.class, liar::join);
+      assertTrue(
+          refused instanceof SecurityException || refused.getCause() instanceof SecurityException,
+          "JGroups rejects the join: " + refused);
+      assertEquals(Set.of("node-a"), a.members());
+      assertTrue(joinRefusals.contains("liar: not_a_speaker_pod"), joinRefusals.toString());
     }
   }
 }
