@@ -231,4 +231,47 @@ class MembershipTest {
       assertTrue(joinRefusals.contains("liar: not_a_speaker_pod"), joinRefusals.toString());
     }
   }
+
+  /** Garbage and oversized input on the group port: the next real speaker still joins at once. */
+  @Test
+  void garbageOnTheGroupPortLeavesItOpenForTheNextSpeaker() throws Exception {
+    int portA = freePort();
+    int portB = freePort();
+    while (Math.abs(portB - portA) % MembershipSettings.FAILURE_DETECTION_OFFSET == 0) {
+      portB = freePort();
+    }
+    List<InetSocketAddress> peers =
+        List.of(new InetSocketAddress(LO, portA), new InetSocketAddress(LO, portB));
+    LinkedBlockingQueue<Set<String>> viewsOfA = new LinkedBlockingQueue<>();
+    try (Membership a = member(settings("node-a", portA), peers, viewsOfA::add)) {
+      a.join();
+      java.util.Random random = new java.util.Random(7);
+      for (int i = 0; i < 60; i++) {
+        byte[] noise = new byte[i == 59 ? 1 << 20 : 1 + random.nextInt(65536)];
+        random.nextBytes(noise);
+        if (i % 3 == 0) {
+          noise[0] = 0x16; // a TLS handshake record header, then nonsense
+          noise[1] = 0x03;
+        }
+        try (java.net.Socket s = new java.net.Socket(LO, portA)) {
+          s.setSoTimeout(300);
+          s.getOutputStream().write(noise);
+          s.getInputStream().read();
+        } catch (IOException refusedOrTimedOut) {
+          // what a stranger gets
+        }
+      }
+      try (Membership b = member(settings("node-b", portB), peers, v -> {})) {
+        b.join();
+        Set<String> view = viewsOfA.poll(10, TimeUnit.SECONDS);
+        while (view != null && view.size() < 2) {
+          view = viewsOfA.poll(10, TimeUnit.SECONDS);
+        }
+        assertEquals(Set.of("node-a", "node-b"), view);
+      }
+      assertTrue(
+          keys.refusals.stream().filter(r -> r.startsWith("handshake: ")).count() >= 50,
+          "each garbage connection is a refused handshake: " + keys.refusals.size());
+    }
+  }
 }
