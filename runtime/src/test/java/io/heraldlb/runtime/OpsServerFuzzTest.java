@@ -117,7 +117,7 @@ class OpsServerFuzzTest {
   @Test
   void hostileInputNeitherKillsTheServerNorGrowsItsThreadsOrHeap() throws Exception {
     assertTrue(probe().startsWith("HTTP/1.1 200"));
-    int threadsBefore = Thread.activeCount();
+    java.util.Set<String> loopsBefore = serverThreads();
     long heapBefore = usedHeapAfterGc();
     for (int round = 0; round < 3; round++) {
       for (byte[] input : hostileInputs()) {
@@ -125,10 +125,22 @@ class OpsServerFuzzTest {
       }
       assertTrue(probe().startsWith("HTTP/1.1 200"), "after round " + round + ": " + probe());
     }
-    assertEquals(threadsBefore, Thread.activeCount(), "no thread started or died");
+    assertEquals(loopsBefore, serverThreads(), "the server's threads: none started, none died");
+    assertEquals(1, loopsBefore.size(), "one event loop: " + loopsBefore);
     long grown = usedHeapAfterGc() - heapBefore;
     // About 30 MB went in over three rounds; what stays must not scale with that.
     assertTrue(grown < 8 << 20, "heap grew by " + grown + " bytes");
+  }
+
+  /** The live threads of Netty's event loops (this server's is the only one in this class). */
+  private static java.util.Set<String> serverThreads() {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.isAlive() && t.getName().contains("EventLoopGroup")) {
+        names.add(t.getName() + "#" + t.getId());
+      }
+    }
+    return names;
   }
 
   private static long usedHeapAfterGc() throws InterruptedException {
