@@ -359,15 +359,7 @@ class SpeakerIT {
       Await.until(
           "the real speakers to refuse the stranger", CONVERGE, () -> refusals() > refusedBefore);
       Await.pause(Duration.ofSeconds(6)); // discovery and merge rounds: it keeps trying
-      for (LabNode node : lab.nodes()) {
-        assertEquals(
-            List.copyOf(SpeakerLab.names(lab.nodes())),
-            lastViewAsLogged(speakers.speaker(node)),
-            node.name() + "'s view holds the three real speakers only, each once");
-      }
-      LabClient.Arping arping = client.arpingBroadcast(ip, 3, Duration.ofSeconds(3));
-      assertEquals(List.of(winner.mac()), arping.distinctMacs());
-      assertEquals(3, arping.macs().size());
+      assertTheGroupAndTheAnnouncerStand();
       System.out.printf(
           "a speaker with another key, named %s, tried to join from %s: refused %.0f times,"
               + " the group kept its three members and %s kept answering for %s%n",
@@ -407,14 +399,7 @@ class SpeakerIT {
                           "MembershipRefused".equals(e.getReason())
                               && "Node".equals(e.getInvolvedObject().getKind())
                               && winner.name().equals(e.getInvolvedObject().getName())));
-      for (LabNode node : lab.nodes()) {
-        assertEquals(
-            List.copyOf(SpeakerLab.names(lab.nodes())),
-            lastViewAsLogged(speakers.speaker(node)),
-            node.name() + "'s view holds the three real speakers only, each once");
-      }
-      LabClient.Arping arping = client.arpingBroadcast(ip, 3, Duration.ofSeconds(3));
-      assertEquals(List.of(winner.mac()), arping.distinctMacs());
+      assertTheGroupAndTheAnnouncerStand();
     } finally {
       forger.kill();
     }
@@ -438,6 +423,19 @@ class SpeakerIT {
               .sum("heraldlb_membership_refused_total", "reason=\"" + reason + "\"");
     }
     return sum;
+  }
+
+  /** Every real speaker's last view is the three of them, each once; the winner alone answers. */
+  private static void assertTheGroupAndTheAnnouncerStand() {
+    for (LabNode node : lab.nodes()) {
+      assertEquals(
+          List.copyOf(SpeakerLab.names(lab.nodes())),
+          lastViewAsLogged(speakers.speaker(node)),
+          node.name() + "'s view holds the three real speakers only, each once");
+    }
+    LabClient.Arping arping = client.arpingBroadcast(ip, 3, Duration.ofSeconds(3));
+    assertEquals(List.of(winner.mac()), arping.distinctMacs());
+    assertEquals(3, arping.macs().size(), "one reply per request");
   }
 
   /** The members of the last view a speaker logged, as written (a name twice shows twice). */

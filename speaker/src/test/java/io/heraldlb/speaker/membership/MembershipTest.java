@@ -82,6 +82,25 @@ class MembershipTest {
     throw new IOException("no free pair of ports on the loopback interface");
   }
 
+  /** Two free ports, neither the same as the other nor its failure-detection port. */
+  static int[] twoPorts() throws IOException {
+    int a = freePort();
+    int b = freePort();
+    while (Math.abs(b - a) % MembershipSettings.FAILURE_DETECTION_OFFSET == 0) {
+      b = freePort();
+    }
+    return new int[] {a, b};
+  }
+
+  /** Waits until a view of at least two members arrives; returns it, or null after 10 s. */
+  static Set<String> awaitPair(LinkedBlockingQueue<Set<String>> views) throws InterruptedException {
+    Set<String> view = views.poll(10, TimeUnit.SECONDS);
+    while (view != null && view.size() < 2) {
+      view = views.poll(10, TimeUnit.SECONDS);
+    }
+    return view;
+  }
+
   private static boolean free(int port) {
     try {
       new ServerSocket(port, 1, LO).close();
@@ -93,11 +112,9 @@ class MembershipTest {
 
   @Test
   void twoSpeakersFindEachOtherAndTheSurvivorSeesALeaverGo() throws Exception {
-    int portA = freePort();
-    int portB = freePort();
-    while (Math.abs(portB - portA) % MembershipSettings.FAILURE_DETECTION_OFFSET == 0) {
-      portB = freePort(); // the same port again, or one that is the other's detection port
-    }
+    int[] ports = twoPorts();
+    int portA = ports[0];
+    int portB = ports[1];
     List<InetSocketAddress> peers =
         List.of(new InetSocketAddress(LO, portA), new InetSocketAddress(LO, portB));
     LinkedBlockingQueue<Set<String>> viewsOfA = new LinkedBlockingQueue<>();
@@ -105,11 +122,7 @@ class MembershipTest {
         Membership b = member(settings("node-b", portB), peers, v -> {})) {
       a.join();
       b.join();
-      Set<String> view = viewsOfA.poll(10, TimeUnit.SECONDS);
-      while (view != null && view.size() < 2) {
-        view = viewsOfA.poll(10, TimeUnit.SECONDS);
-      }
-      assertEquals(Set.of("node-a", "node-b"), view);
+      assertEquals(Set.of("node-a", "node-b"), awaitPair(viewsOfA));
       assertTrue(a.joined());
       // A leave is a view change, not a failure detection: how fast is bench.sh's to measure.
       b.leave();
@@ -119,11 +132,9 @@ class MembershipTest {
 
   @Test
   void aMemberWithoutTheGroupsKeyCannotJoinAndIsCounted() throws Exception {
-    int portA = freePort();
-    int portB = freePort();
-    while (Math.abs(portB - portA) % MembershipSettings.FAILURE_DETECTION_OFFSET == 0) {
-      portB = freePort();
-    }
+    int[] ports = twoPorts();
+    int portA = ports[0];
+    int portB = ports[1];
     List<InetSocketAddress> peers =
         List.of(new InetSocketAddress(LO, portA), new InetSocketAddress(LO, portB));
     LinkedBlockingQueue<Set<String>> viewsOfA = new LinkedBlockingQueue<>();
@@ -182,11 +193,9 @@ class MembershipTest {
   /** Rotation, one speaker at a time: trusting the old and the new key, both sides join. */
   @Test
   void speakersTrustingBothKeysJoinWhicheverTheyPresent() throws Exception {
-    int portA = freePort();
-    int portB = freePort();
-    while (Math.abs(portB - portA) % MembershipSettings.FAILURE_DETECTION_OFFSET == 0) {
-      portB = freePort();
-    }
+    int[] ports = twoPorts();
+    int portA = ports[0];
+    int portB = ports[1];
     List<InetSocketAddress> peers =
         List.of(new InetSocketAddress(LO, portA), new InetSocketAddress(LO, portB));
     LinkedBlockingQueue<Set<String>> viewsOfA = new LinkedBlockingQueue<>();
@@ -194,11 +203,7 @@ class MembershipTest {
         Membership b = member(settings("node-b", portB, "rotating-other"), peers, v -> {})) {
       a.join();
       b.join();
-      Set<String> view = viewsOfA.poll(10, TimeUnit.SECONDS);
-      while (view != null && view.size() < 2) {
-        view = viewsOfA.poll(10, TimeUnit.SECONDS);
-      }
-      assertEquals(Set.of("node-a", "node-b"), view);
+      assertEquals(Set.of("node-a", "node-b"), awaitPair(viewsOfA));
       assertEquals(List.of(), keys.refusals);
     }
   }
@@ -206,11 +211,9 @@ class MembershipTest {
   /** A holder of the key that claims a node the API does not confirm is refused at the join. */
   @Test
   void aJoinerTheApiDoesNotConfirmIsRefused() throws Exception {
-    int portA = freePort();
-    int portB = freePort();
-    while (Math.abs(portB - portA) % MembershipSettings.FAILURE_DETECTION_OFFSET == 0) {
-      portB = freePort();
-    }
+    int[] ports = twoPorts();
+    int portA = ports[0];
+    int portB = ports[1];
     List<InetSocketAddress> peers =
         List.of(new InetSocketAddress(LO, portA), new InetSocketAddress(LO, portB));
     NodeToken.JoinCheck onlyNodeA =
@@ -235,11 +238,9 @@ class MembershipTest {
   /** Garbage and oversized input on the group port: the next real speaker still joins at once. */
   @Test
   void garbageOnTheGroupPortLeavesItOpenForTheNextSpeaker() throws Exception {
-    int portA = freePort();
-    int portB = freePort();
-    while (Math.abs(portB - portA) % MembershipSettings.FAILURE_DETECTION_OFFSET == 0) {
-      portB = freePort();
-    }
+    int[] ports = twoPorts();
+    int portA = ports[0];
+    int portB = ports[1];
     List<InetSocketAddress> peers =
         List.of(new InetSocketAddress(LO, portA), new InetSocketAddress(LO, portB));
     LinkedBlockingQueue<Set<String>> viewsOfA = new LinkedBlockingQueue<>();
@@ -263,11 +264,7 @@ class MembershipTest {
       }
       try (Membership b = member(settings("node-b", portB), peers, v -> {})) {
         b.join();
-        Set<String> view = viewsOfA.poll(10, TimeUnit.SECONDS);
-        while (view != null && view.size() < 2) {
-          view = viewsOfA.poll(10, TimeUnit.SECONDS);
-        }
-        assertEquals(Set.of("node-a", "node-b"), view);
+        assertEquals(Set.of("node-a", "node-b"), awaitPair(viewsOfA));
       }
       assertTrue(
           keys.refusals.stream().filter(r -> r.startsWith("handshake: ")).count() >= 50,
