@@ -1,6 +1,7 @@
 package io.heraldlb.allocator;
 
 import io.heraldlb.config.ConfigError;
+import io.heraldlb.config.IpAddress;
 import io.heraldlb.config.Names;
 import io.heraldlb.runtime.SettingsReader;
 import java.time.Duration;
@@ -13,6 +14,7 @@ record AllocatorSettings(
     String metalLbNamespace,
     String loadBalancerClass,
     int httpPort,
+    java.net.InetAddress httpAddress,
     String identity,
     Duration leaseDuration,
     Duration renewDeadline,
@@ -21,6 +23,11 @@ record AllocatorSettings(
     Duration retryMax,
     List<ConfigError> errors,
     String description) {
+
+  private static java.net.InetAddress httpAddress(String text) {
+    IpAddress ip = IpAddress.tryParse(text.strip());
+    return ip == null ? java.net.InetAddress.getLoopbackAddress() : ip.toInetAddress();
+  }
 
   static AllocatorSettings load() {
     SettingsReader r = SettingsReader.load();
@@ -32,6 +39,10 @@ record AllocatorSettings(
         r.string("load-balancer-class", v -> v.isEmpty() || v.length() <= 253 ? null : "too long");
     r.oneOf("log-format", "text", "json");
     int port = r.port("allocator.http-port");
+    String address =
+        r.string(
+            "allocator.http-address",
+            v -> IpAddress.tryParse(v.strip()) == null ? "not an IP address" : null);
     String identity = r.string("allocator.identity", v -> v.isBlank() ? "must not be empty" : null);
     Duration lease =
         r.duration("allocator.lease-duration", Duration.ofSeconds(2), Duration.ofMinutes(5));
@@ -55,6 +66,7 @@ record AllocatorSettings(
         metalLb,
         cls,
         port,
+        httpAddress(address),
         identity,
         lease,
         renew,

@@ -37,6 +37,7 @@ public final class Main {
         HERALDLB_CONFIGMAP             pool ConfigMap name                     [heraldlb-config]
         HERALDLB_LOAD_BALANCER_CLASS   handle only this loadBalancerClass      [none: Services without a class]
         HERALDLB_HTTP_PORT             /metrics, /healthz, /readyz             [7472]
+        HERALDLB_HTTP_ADDRESS          where they listen    [HERALDLB_POD_IP, else 127.0.0.1]
         HERALDLB_IDENTITY              name in the Lease (default: HOSTNAME)
         HERALDLB_LOG_FORMAT            text or json                            [text]
         heraldlb.allocator.lease-duration / renew-deadline / retry-period     [15s / 10s / 2s]
@@ -95,11 +96,14 @@ public final class Main {
         Allocator allocator = new Allocator(client, settings, lost::countDown);
         OpsServer ops =
             OpsServer.start(
-                new InetSocketAddress(settings.httpPort()),
+                new InetSocketAddress(settings.httpAddress(), settings.httpPort()),
                 allocator.metrics.registry,
                 allocator::healthProblem,
                 allocator::readinessProblem)) {
-      log.info("serving /metrics, /healthz and /readyz on port {}", ops.port());
+      log.info(
+          "serving /metrics, /healthz and /readyz on {}:{}",
+          settings.httpAddress().getHostAddress(),
+          ops.port());
       Thread main = Thread.currentThread();
       Runtime.getRuntime()
           .addShutdownHook(

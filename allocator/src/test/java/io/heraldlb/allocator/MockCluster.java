@@ -34,6 +34,7 @@ final class MockCluster {
         "metallb-system",
         lbClass,
         0,
+        java.net.InetAddress.getLoopbackAddress(),
         identity,
         Duration.ofSeconds(2),
         Duration.ofMillis(1500),

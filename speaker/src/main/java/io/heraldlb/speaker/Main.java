@@ -24,6 +24,7 @@ public final class Main {
         HERALDLB_POD_IP              speaker.pod-ip            membership address [the Node's InternalIP]
         HERALDLB_INTERFACES          speaker.interfaces        comma list of interfaces [automatic]
         HERALDLB_HTTP_PORT           speaker.http-port         /metrics /healthz /readyz [7473]
+        HERALDLB_HTTP_ADDRESS        speaker.http-address      where they listen [the pod-ip]
         HERALDLB_MEMBERSHIP_PORT     speaker.membership-port   speaker group TCP port [7946; +100 too]
         HERALDLB_MEMBERSHIP_KEY_DIR  speaker.membership-key-dir group key: tls.crt, tls.key [/etc/heraldlb/membership]
         HERALDLB_HEARTBEAT_INTERVAL  speaker.heartbeat-interval                  [250ms]

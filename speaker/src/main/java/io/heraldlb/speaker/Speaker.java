@@ -106,11 +106,15 @@ final class Speaker {
     podIp = settings.podIp().orElseGet(this::nodeInternalIp);
     ops =
         OpsServer.start(
-            new InetSocketAddress(settings.httpPort()),
+            new InetSocketAddress(
+                settings.httpAddress().orElse(podIp).toInetAddress(), settings.httpPort()),
             registry,
             this::healthProblem,
             this::readinessProblem);
-    log.info("serving /metrics, /healthz, /readyz on port {}", ops.port());
+    log.info(
+        "serving /metrics, /healthz, /readyz on {}:{}",
+        settings.httpAddress().orElse(podIp),
+        ops.port());
 
     events = new KubeEvents(client, settings.nodeName(), clock);
     interfaces =

@@ -24,6 +24,7 @@ public record SpeakerSettings(
     String metalLbNamespace,
     String loadBalancerClass,
     int httpPort,
+    Optional<IpAddress> httpAddress,
     String nodeName,
     Optional<IpAddress> podIp,
     List<String> interfaces,
@@ -65,6 +66,7 @@ public record SpeakerSettings(
     String lbClass = r.string("load-balancer-class", null);
     r.oneOf("log-format", "text", "json");
     int httpPort = r.port("speaker.http-port");
+    String httpAddress = r.string("speaker.http-address", SpeakerSettings::address);
     String node = r.string("speaker.node-name", SpeakerSettings::nodeName);
     String podIp = r.string("speaker.pod-ip", SpeakerSettings::address);
     List<String> interfaces = r.list("speaker.interfaces", SpeakerSettings::interfaceName);
@@ -104,6 +106,9 @@ public record SpeakerSettings(
             metalLb,
             lbClass,
             httpPort,
+            httpAddress.isBlank()
+                ? Optional.empty()
+                : Optional.of(IpAddress.parse(httpAddress.strip())),
             node,
             podIp.isBlank() ? Optional.empty() : Optional.of(IpAddress.parse(podIp.strip())),
             interfaces,

@@ -385,6 +385,9 @@ public final class Lab implements AutoCloseable {
   public LabProcess startAllocator(
       String name, LabNode where, Map<String, String> extraEnv, List<String> extraJvmArgs) {
     Map<String, String> env = new LinkedHashMap<>(kubeEnv(LabApi.ALLOCATOR_ACCOUNT));
+    if (where != null) {
+      env.put("HERALDLB_POD_IP", where.ip()); // as the Deployment passes status.podIP
+    }
     env.putAll(extraEnv);
     List<String> flags = new ArrayList<>(jvmArgs);
     flags.addAll(extraJvmArgs);

@@ -13,13 +13,20 @@ public record Metrics(String text) {
   private static final Pattern SAMPLE =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})?\\s+(\\S+)", Pattern.MULTILINE);
 
-  /** {@code curl http://127.0.0.1:PORT/metrics} inside {@code node}'s namespace. */
+  /**
+   * {@code curl http://NODE:PORT/metrics} inside {@code node}'s namespace: the programs listen on
+   * the node's (pod's) address, not on every interface.
+   */
   public static Metrics scrape(LabNode node, int port) {
     Cmd.Result result =
         Cmd.run(
             List.of(
                 node.exec(
-                    "curl", "-s", "--max-time", "5", "http://127.0.0.1:" + port + "/metrics")),
+                    "curl",
+                    "-s",
+                    "--max-time",
+                    "5",
+                    "http://" + node.ip() + ":" + port + "/metrics")),
             Duration.ofSeconds(10));
     return new Metrics(result.orThrow().out());
   }

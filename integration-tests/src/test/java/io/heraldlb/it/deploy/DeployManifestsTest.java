@@ -273,6 +273,10 @@ class DeployManifestsTest {
     assertEquals("/readyz", Yaml.map(Yaml.map(c, "readinessProbe"), "httpGet").get("path"));
     assertEquals("/healthz", Yaml.map(Yaml.map(c, "livenessProbe"), "httpGet").get("path"));
     assertEquals(Set.of(7472), ports(c));
+    assertEquals(
+        "status.podIP",
+        fieldRefs(c).get("HERALDLB_POD_IP"),
+        "the endpoints listen on the pod's address, which the probes use");
   }
 
   @Test

@@ -425,6 +425,43 @@ class SpeakerIT {
     return sum;
   }
 
+  /** The speaker is on the host network: its ops port listens on the node's address only. */
+  @Test
+  @Order(11)
+  void theOpsPortListensOnTheNodesAddressOnly() {
+    LabNode node = lab.node(1);
+    io.heraldlb.it.lab.Cmd.Result onAddress =
+        io.heraldlb.it.lab.Cmd.run(
+            List.of(
+                node.exec(
+                    "curl",
+                    "-s",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code}",
+                    "--max-time",
+                    "5",
+                    "http://" + node.ip() + ":" + SpeakerLab.HTTP_PORT + "/healthz")),
+            Duration.ofSeconds(10));
+    assertEquals("200", onAddress.out().strip(), onAddress.err());
+    io.heraldlb.it.lab.Cmd.Result onLoopback =
+        io.heraldlb.it.lab.Cmd.run(
+            List.of(
+                node.exec(
+                    "curl",
+                    "-s",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code}",
+                    "--max-time",
+                    "5",
+                    "http://127.0.0.1:" + SpeakerLab.HTTP_PORT + "/healthz")),
+            Duration.ofSeconds(10));
+    assertEquals("000", onLoopback.out().strip(), "nothing listens on 127.0.0.1");
+  }
+
   /** Every real speaker's last view is the three of them, each once; the winner alone answers. */
   private static void assertTheGroupAndTheAnnouncerStand() {
     for (LabNode node : lab.nodes()) {
