@@ -15,6 +15,7 @@ record AllocatorSettings(
     String loadBalancerClass,
     int httpPort,
     java.net.InetAddress httpAddress,
+    String httpTlsDir,
     String identity,
     Duration leaseDuration,
     Duration renewDeadline,
@@ -39,6 +40,7 @@ record AllocatorSettings(
         r.string("load-balancer-class", v -> v.isEmpty() || v.length() <= 253 ? null : "too long");
     r.oneOf("log-format", "text", "json");
     int port = r.port("allocator.http-port");
+    String tlsDir = r.string("allocator.http-tls-dir", null).strip();
     String address =
         r.string(
             "allocator.http-address",
@@ -67,6 +69,7 @@ record AllocatorSettings(
         cls,
         port,
         httpAddress(address),
+        tlsDir,
         identity,
         lease,
         renew,

@@ -38,6 +38,7 @@ public final class Main {
         HERALDLB_LOAD_BALANCER_CLASS   handle only this loadBalancerClass      [none: Services without a class]
         HERALDLB_HTTP_PORT             /metrics, /healthz, /readyz             [7472]
         HERALDLB_HTTP_ADDRESS          where they listen    [HERALDLB_POD_IP, else 127.0.0.1]
+        HERALDLB_HTTP_TLS_DIR          tls.crt and tls.key: serve HTTPS            [plain HTTP]
         HERALDLB_IDENTITY              name in the Lease (default: HOSTNAME)
         HERALDLB_LOG_FORMAT            text or json                            [text]
         heraldlb.allocator.lease-duration / renew-deadline / retry-period     [15s / 10s / 2s]
@@ -91,6 +92,16 @@ public final class Main {
     }
     Logger log = LoggerFactory.getLogger(Main.class);
     log.info("heraldlb-allocator starting with settings:\n{}", settings.description());
+    io.netty.handler.ssl.SslContext tls = null;
+    if (!settings.httpTlsDir().isEmpty()) {
+      try {
+        tls = OpsServer.tls(java.nio.file.Path.of(settings.httpTlsDir()));
+      } catch (java.io.IOException e) {
+        System.err.println(
+            "heraldlb-allocator: bad setting HERALDLB_HTTP_TLS_DIR: " + e.getMessage());
+        return 2;
+      }
+    }
     CountDownLatch lost = new CountDownLatch(1);
     try (KubernetesClient client = new KubernetesClientBuilder().build();
         Allocator allocator = new Allocator(client, settings, lost::countDown);
@@ -99,7 +110,8 @@ public final class Main {
                 new InetSocketAddress(settings.httpAddress(), settings.httpPort()),
                 allocator.metrics.registry,
                 allocator::healthProblem,
-                allocator::readinessProblem)) {
+                allocator::readinessProblem,
+                tls)) {
       log.info(
           "serving /metrics, /healthz and /readyz on {}:{}",
           settings.httpAddress().getHostAddress(),

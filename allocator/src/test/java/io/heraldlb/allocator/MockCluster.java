@@ -35,6 +35,7 @@ final class MockCluster {
         lbClass,
         0,
         java.net.InetAddress.getLoopbackAddress(),
+        "",
         identity,
         Duration.ofSeconds(2),
         Duration.ofMillis(1500),

@@ -10,10 +10,17 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.File;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The operations endpoint both programs serve: {@code /metrics} (Prometheus text), {@code /healthz}
@@ -37,9 +44,42 @@ public final class OpsServer implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** Binds {@code address} and serves until {@link #close()}. */
+  /** Binds {@code address} and serves plain HTTP until {@link #close()}. */
   public static OpsServer start(
       InetSocketAddress address, PrometheusRegistry registry, Check health, Check readiness)
+      throws InterruptedException {
+    return start(address, registry, health, readiness, null);
+  }
+
+  /**
+   * The certificate and key to serve HTTPS with: {@code tls.crt} and {@code tls.key} (PEM, PKCS#8,
+   * as a Kubernetes TLS Secret holds them) in {@code dir}. TLS 1.2 and 1.3, the JDK's provider.
+   */
+  public static SslContext tls(Path dir) throws IOException {
+    File cert = dir.resolve("tls.crt").toFile();
+    File key = dir.resolve("tls.key").toFile();
+    if (!cert.isFile() || !key.isFile()) {
+      throw new IOException(dir + " must hold tls.crt and tls.key");
+    }
+    try {
+      return SslContextBuilder.forServer(cert, key)
+          .sslProvider(SslProvider.JDK)
+          .protocols("TLSv1.3", "TLSv1.2")
+          .build();
+    } catch (IllegalArgumentException | javax.net.ssl.SSLException e) {
+      throw new IOException("cannot serve HTTPS with " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, PrometheusRegistry, Check, Check)}; HTTPS with {@code tls}.
+   */
+  public static OpsServer start(
+      InetSocketAddress address,
+      PrometheusRegistry registry,
+      Check health,
+      Check readiness,
+      @Nullable SslContext tls)
       throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
@@ -51,8 +91,11 @@ public final class OpsServer implements AutoCloseable {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                      ch.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS));
+                      if (tls != null) {
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                      }
                       ch.pipeline()
-                          .addLast(new ReadTimeoutHandler(IDLE_SECONDS, TimeUnit.SECONDS))
                           .addLast(new HttpServerCodec())
                           .addLast(new HttpObjectAggregator(8192))
                           .addLast(new OpsHandler(registry, health, readiness));

@@ -110,7 +110,8 @@ final class Speaker {
                 settings.httpAddress().orElse(podIp).toInetAddress(), settings.httpPort()),
             registry,
             this::healthProblem,
-            this::readinessProblem);
+            this::readinessProblem,
+            opsTls());
     log.info(
         "serving /metrics, /healthz, /readyz on {}:{}",
         settings.httpAddress().orElse(podIp),
@@ -214,6 +215,17 @@ final class Speaker {
         settings.heartbeatTimeout(),
         settings.suspectTimeout(),
         keys);
+  }
+
+  private io.netty.handler.ssl.@Nullable SslContext opsTls() {
+    if (settings.httpTlsDir().isEmpty()) {
+      return null;
+    }
+    try {
+      return OpsServer.tls(settings.httpTlsDir().get());
+    } catch (java.io.IOException e) {
+      throw new StartupException("HERALDLB_HTTP_TLS_DIR: " + e.getMessage());
+    }
   }
 
   /** The speaker group's key; without one the speaker does not start, and says how to make it. */

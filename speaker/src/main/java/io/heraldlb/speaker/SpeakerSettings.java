@@ -25,6 +25,7 @@ public record SpeakerSettings(
     String loadBalancerClass,
     int httpPort,
     Optional<IpAddress> httpAddress,
+    Optional<Path> httpTlsDir,
     String nodeName,
     Optional<IpAddress> podIp,
     List<String> interfaces,
@@ -67,6 +68,7 @@ public record SpeakerSettings(
     r.oneOf("log-format", "text", "json");
     int httpPort = r.port("speaker.http-port");
     String httpAddress = r.string("speaker.http-address", SpeakerSettings::address);
+    String httpTlsDir = r.string("speaker.http-tls-dir", null).strip();
     String node = r.string("speaker.node-name", SpeakerSettings::nodeName);
     String podIp = r.string("speaker.pod-ip", SpeakerSettings::address);
     List<String> interfaces = r.list("speaker.interfaces", SpeakerSettings::interfaceName);
@@ -109,6 +111,7 @@ public record SpeakerSettings(
             httpAddress.isBlank()
                 ? Optional.empty()
                 : Optional.of(IpAddress.parse(httpAddress.strip())),
+            httpTlsDir.isEmpty() ? Optional.empty() : Optional.of(Path.of(httpTlsDir)),
             node,
             podIp.isBlank() ? Optional.empty() : Optional.of(IpAddress.parse(podIp.strip())),
             interfaces,

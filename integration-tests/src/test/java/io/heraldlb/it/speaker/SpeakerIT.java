@@ -462,6 +462,50 @@ class SpeakerIT {
     assertEquals("000", onLoopback.out().strip(), "nothing listens on 127.0.0.1");
   }
 
+  /** With a mounted certificate the same port serves HTTPS, and no longer plain HTTP. */
+  @Test
+  @Order(12)
+  void withACertificateTheOpsPortServesHttpsOnly() {
+    LabNode node = lab.node(1);
+    speakers.stoppedOnPurpose(node);
+    LabProcess plain = speakers.speaker(node);
+    plain.terminate();
+    plain.awaitExit(Duration.ofSeconds(20));
+    // Any TLS Secret's two files will do; the lab's speaker group key is one.
+    LabProcess tls =
+        lab.startSpeaker(
+            node, java.util.Map.of("HERALDLB_HTTP_TLS_DIR", lab.speakerGroupKey().toString()));
+    try {
+      tls.awaitLog("serving /metrics, /healthz, /readyz", CONVERGE);
+      String https = "https://" + node.ip() + ":" + SpeakerLab.HTTP_PORT;
+      Await.until(
+          "/healthz over HTTPS to say 200", CONVERGE, () -> curlStatus(node, https).equals("200"));
+      assertEquals("000", curlStatus(node, "http://" + node.ip() + ":" + SpeakerLab.HTTP_PORT));
+    } finally {
+      tls.terminate();
+      tls.awaitExit(Duration.ofSeconds(20));
+      speakers.start(node);
+    }
+  }
+
+  private static String curlStatus(LabNode node, String base) {
+    return io.heraldlb.it.lab.Cmd.run(
+            List.of(
+                node.exec(
+                    "curl",
+                    "-sk",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code}",
+                    "--max-time",
+                    "5",
+                    base + "/healthz")),
+            Duration.ofSeconds(10))
+        .out()
+        .strip();
+  }
+
   /** Every real speaker's last view is the three of them, each once; the winner alone answers. */
   private static void assertTheGroupAndTheAnnouncerStand() {
     for (LabNode node : lab.nodes()) {
