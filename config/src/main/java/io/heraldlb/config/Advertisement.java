@@ -14,9 +14,6 @@ import org.jspecify.annotations.Nullable;
  */
 public record Advertisement(LabelSelectors nodeSelector, List<String> interfaces) {
 
-  /** Every node, on its default interfaces. */
-  public static final Advertisement EVERYWHERE = new Advertisement(LabelSelectors.NONE, List.of());
-
   public Advertisement {
     interfaces = List.copyOf(interfaces);
   }

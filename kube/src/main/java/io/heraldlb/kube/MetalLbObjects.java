@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +54,13 @@ public final class MetalLbObjects implements AutoCloseable {
   private volatile @Nullable SharedIndexInformer<GenericKubernetesResource> pools;
   private volatile @Nullable SharedIndexInformer<GenericKubernetesResource> advertisements;
   private volatile boolean looked;
+
+  /** Counts the changes the watches saw; {@link #decoded} is cached per count. */
+  private final AtomicLong changes = new AtomicLong();
+
+  private record Decoded(long version, List<Map<String, Object>> objects) {}
+
+  private volatile @Nullable Decoded last;
 
   /**
    * @param namespace where MetalLB's objects live ({@code metallb-system} unless set); empty: do
@@ -90,11 +97,6 @@ public final class MetalLbObjects implements AutoCloseable {
     return looked && (p == null || (p.hasSynced() && a != null && a.hasSynced()));
   }
 
-  /** Whether the CRDs exist (as far as the last look found). */
-  public boolean installed() {
-    return pools != null;
-  }
-
   /** Every IPAddressPool and L2Advertisement now cached, by kind then name. */
   public List<GenericKubernetesResource> objects() {
     List<GenericKubernetesResource> out = new ArrayList<>();
@@ -115,6 +117,11 @@ public final class MetalLbObjects implements AutoCloseable {
    * status or resourceVersion change is no change.
    */
   public List<Map<String, Object>> decoded() {
+    long version = changes.get();
+    Decoded last = this.last;
+    if (last != null && last.version() == version) {
+      return last.objects(); // the speaker asks on every recompute; decode once per change
+    }
     List<Map<String, Object>> out = new ArrayList<>();
     for (GenericKubernetesResource o : objects()) {
       Map<String, Object> metadata = new LinkedHashMap<>();
@@ -133,7 +140,9 @@ public final class MetalLbObjects implements AutoCloseable {
       }
       out.add(object);
     }
-    return out;
+    List<Map<String, Object>> objects = List.copyOf(out);
+    this.last = new Decoded(version, objects);
+    return objects;
   }
 
   /** Null while the watches run (or there is nothing to watch); otherwise what stopped. */
@@ -177,6 +186,7 @@ public final class MetalLbObjects implements AutoCloseable {
     }
     advertisements = watch("L2Advertisement", "l2advertisements");
     pools = watch("IPAddressPool", "ipaddresspools");
+    changes.incrementAndGet();
     looked = true;
     log.info("reading MetalLB's IPAddressPools and L2Advertisements in {}", namespace);
     recheck.shutdown();
@@ -228,22 +238,11 @@ public final class MetalLbObjects implements AutoCloseable {
     SharedIndexInformer<GenericKubernetesResource> informer =
         resources(kind, plural).runnableInformer(RESYNC_MS);
     informer.addEventHandler(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(GenericKubernetesResource obj) {
-            onChange.run();
-          }
-
-          @Override
-          public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource now) {
-            onChange.run();
-          }
-
-          @Override
-          public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
-            onChange.run();
-          }
-        });
+        new AnyChange<>(
+            () -> {
+              changes.incrementAndGet(); // before the signal: a reader it wakes decodes anew
+              onChange.run();
+            }));
     informer.exceptionHandler(
         (started, t) -> {
           log.warn("watch of MetalLB's {} failed, retrying: {}", plural, t.toString());

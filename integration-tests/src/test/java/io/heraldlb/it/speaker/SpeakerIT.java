@@ -430,36 +430,11 @@ class SpeakerIT {
   @Order(11)
   void theOpsPortListensOnTheNodesAddressOnly() {
     LabNode node = lab.node(1);
-    io.heraldlb.it.lab.Cmd.Result onAddress =
-        io.heraldlb.it.lab.Cmd.run(
-            List.of(
-                node.exec(
-                    "curl",
-                    "-s",
-                    "-o",
-                    "/dev/null",
-                    "-w",
-                    "%{http_code}",
-                    "--max-time",
-                    "5",
-                    "http://" + node.ip() + ":" + SpeakerLab.HTTP_PORT + "/healthz")),
-            Duration.ofSeconds(10));
-    assertEquals("200", onAddress.out().strip(), onAddress.err());
-    io.heraldlb.it.lab.Cmd.Result onLoopback =
-        io.heraldlb.it.lab.Cmd.run(
-            List.of(
-                node.exec(
-                    "curl",
-                    "-s",
-                    "-o",
-                    "/dev/null",
-                    "-w",
-                    "%{http_code}",
-                    "--max-time",
-                    "5",
-                    "http://127.0.0.1:" + SpeakerLab.HTTP_PORT + "/healthz")),
-            Duration.ofSeconds(10));
-    assertEquals("000", onLoopback.out().strip(), "nothing listens on 127.0.0.1");
+    assertEquals("200", curlStatus(node, "http://" + node.ip() + ":" + SpeakerLab.HTTP_PORT));
+    assertEquals(
+        "000",
+        curlStatus(node, "http://127.0.0.1:" + SpeakerLab.HTTP_PORT),
+        "nothing listens on 127.0.0.1");
   }
 
   /** With a mounted certificate the same port serves HTTPS, and no longer plain HTTP. */

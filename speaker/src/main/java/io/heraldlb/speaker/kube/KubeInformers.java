@@ -7,10 +7,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.heraldlb.config.IpAddress;
 import io.heraldlb.config.PoolConfig;
+import io.heraldlb.kube.AnyChange;
 import io.heraldlb.kube.MetalLbObjects;
 import io.heraldlb.kube.PoolSource;
 import io.heraldlb.speaker.election.NodeFacts;
@@ -97,23 +97,7 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
 
   private <T extends HasMetadata> SharedIndexInformer<T> add(
       String name, SharedIndexInformer<T> informer, Runnable onChange) {
-    informer.addEventHandler(
-        new ResourceEventHandler<T>() {
-          @Override
-          public void onAdd(T obj) {
-            onChange.run();
-          }
-
-          @Override
-          public void onUpdate(T oldObj, T newObj) {
-            onChange.run();
-          }
-
-          @Override
-          public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-            onChange.run();
-          }
-        });
+    informer.addEventHandler(new AnyChange<>(onChange));
     informer.exceptionHandler(
         (started, t) -> {
           log.warn("watch of {} failed, retrying: {}", name, t.toString());

@@ -265,19 +265,22 @@ public record MembershipKeys(SSLContext context, List<String> fingerprints, Refu
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType)
         throws CertificateException {
-      try {
-        pkix.checkClientTrusted(chain, authType);
-      } catch (CertificateException e) {
-        refusals.refused(Refusals.UNTRUSTED_CERTIFICATE, describe(chain) + ": " + e.getMessage());
-        throw e;
-      }
+      told(chain, () -> pkix.checkClientTrusted(chain, authType));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType)
         throws CertificateException {
+      told(chain, () -> pkix.checkServerTrusted(chain, authType));
+    }
+
+    private interface Check {
+      void run() throws CertificateException;
+    }
+
+    private void told(X509Certificate[] chain, Check check) throws CertificateException {
       try {
-        pkix.checkServerTrusted(chain, authType);
+        check.run();
       } catch (CertificateException e) {
         refusals.refused(Refusals.UNTRUSTED_CERTIFICATE, describe(chain) + ": " + e.getMessage());
         throw e;
