@@ -16,6 +16,7 @@ record AllocatorSettings(
     int httpPort,
     java.net.InetAddress httpAddress,
     String httpTlsDir,
+    boolean httpAuthorization,
     String identity,
     Duration leaseDuration,
     Duration renewDeadline,
@@ -41,6 +42,8 @@ record AllocatorSettings(
     r.oneOf("log-format", "text", "json");
     int port = r.port("allocator.http-port");
     String tlsDir = r.string("allocator.http-tls-dir", null).strip();
+    boolean authorization =
+        r.oneOf("allocator.http-authorization", "none", "kubernetes").equals("kubernetes");
     String address =
         r.string(
             "allocator.http-address",
@@ -56,6 +59,13 @@ record AllocatorSettings(
         r.duration("allocator.retry-base", Duration.ofMillis(10), Duration.ofMinutes(1));
     Duration max = r.duration("allocator.retry-max", Duration.ofMillis(100), Duration.ofHours(1));
     List<ConfigError> errors = new java.util.ArrayList<>(r.errors());
+    if (authorization && tlsDir.isEmpty()) {
+      errors.add(
+          new ConfigError(
+              "heraldlb.allocator.http-authorization",
+              "kubernetes needs http-tls-dir (HERALDLB_HTTP_TLS_DIR): bearer tokens must not"
+                  + " cross the network in plain HTTP"));
+    }
     if (renew.compareTo(lease) >= 0) {
       errors.add(
           new ConfigError(
@@ -70,6 +80,7 @@ record AllocatorSettings(
         port,
         httpAddress(address),
         tlsDir,
+        authorization,
         identity,
         lease,
         renew,

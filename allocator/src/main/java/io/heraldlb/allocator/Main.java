@@ -3,6 +3,7 @@ package io.heraldlb.allocator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.heraldlb.config.ConfigError;
+import io.heraldlb.kube.TokenReviewAuthorizer;
 import io.heraldlb.runtime.MigrateCommand;
 import io.heraldlb.runtime.OpsServer;
 import io.heraldlb.runtime.ValidateCommand;
@@ -39,6 +40,7 @@ public final class Main {
         HERALDLB_HTTP_PORT             /metrics, /healthz, /readyz             [7472]
         HERALDLB_HTTP_ADDRESS          where they listen    [HERALDLB_POD_IP, else 127.0.0.1]
         HERALDLB_HTTP_TLS_DIR          tls.crt and tls.key: serve HTTPS            [plain HTTP]
+        HERALDLB_HTTP_AUTHORIZATION    kubernetes: /metrics needs a token RBAC allows  [none]
         HERALDLB_IDENTITY              name in the Lease (default: HOSTNAME)
         HERALDLB_LOG_FORMAT            text or json                            [text]
         heraldlb.allocator.lease-duration / renew-deadline / retry-period     [15s / 10s / 2s]
@@ -77,6 +79,18 @@ public final class Main {
     }
   }
 
+  /** TokenReview and SubjectAccessReview for each new scrape token, one at a time, off the loop. */
+  private static TokenReviewAuthorizer scrapeAuthorizer(KubernetesClient client) {
+    java.util.concurrent.ExecutorService reviews =
+        java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "scrape-authorization");
+              t.setDaemon(true);
+              return t;
+            });
+    return new TokenReviewAuthorizer(client, reviews, System::nanoTime);
+  }
+
   private static int usage() {
     System.err.print(USAGE);
     return 2;
@@ -111,7 +125,8 @@ public final class Main {
                 allocator.metrics.registry,
                 allocator::healthProblem,
                 allocator::readinessProblem,
-                tls)) {
+                tls,
+                settings.httpAuthorization() ? scrapeAuthorizer(client) : null)) {
       log.info(
           "serving /metrics, /healthz and /readyz on {}:{}",
           settings.httpAddress().getHostAddress(),

@@ -36,6 +36,7 @@ final class MockCluster {
         0,
         java.net.InetAddress.getLoopbackAddress(),
         "",
+        false,
         identity,
         Duration.ofSeconds(2),
         Duration.ofMillis(1500),

@@ -48,7 +48,7 @@ public final class OpsServer implements AutoCloseable {
   public static OpsServer start(
       InetSocketAddress address, PrometheusRegistry registry, Check health, Check readiness)
       throws InterruptedException {
-    return start(address, registry, health, readiness, null);
+    return start(address, registry, health, readiness, null, null);
   }
 
   /**
@@ -72,15 +72,21 @@ public final class OpsServer implements AutoCloseable {
   }
 
   /**
-   * As {@link #start(InetSocketAddress, PrometheusRegistry, Check, Check)}; HTTPS with {@code tls}.
+   * As {@link #start(InetSocketAddress, PrometheusRegistry, Check, Check)}; HTTPS with {@code tls},
+   * and {@code /metrics} only for bearer tokens {@code authorizer} allows. An authorizer without
+   * TLS is refused: the token would cross the network in the clear.
    */
   public static OpsServer start(
       InetSocketAddress address,
       PrometheusRegistry registry,
       Check health,
       Check readiness,
-      @Nullable SslContext tls)
+      @Nullable SslContext tls,
+      @Nullable ScrapeAuthorizer authorizer)
       throws InterruptedException {
+    if (authorizer != null && tls == null) {
+      throw new IllegalArgumentException("scrape authorization needs HTTPS");
+    }
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       Channel channel =
@@ -98,7 +104,7 @@ public final class OpsServer implements AutoCloseable {
                       ch.pipeline()
                           .addLast(new HttpServerCodec())
                           .addLast(new HttpObjectAggregator(8192))
-                          .addLast(new OpsHandler(registry, health, readiness));
+                          .addLast(new OpsHandler(registry, health, readiness, authorizer));
                     }
                   })
               .bind(address)

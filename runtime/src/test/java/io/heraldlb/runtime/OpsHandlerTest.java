@@ -30,7 +30,7 @@ class OpsHandlerTest {
 
   private FullHttpResponse request(HttpMethod method, String path) {
     EmbeddedChannel ch =
-        new EmbeddedChannel(new OpsHandler(registry, unhealthy::get, () -> "not yet"));
+        new EmbeddedChannel(new OpsHandler(registry, unhealthy::get, () -> "not yet", null));
     ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path));
     return ch.readOutbound();
   }

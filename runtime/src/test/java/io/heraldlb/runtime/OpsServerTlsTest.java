@@ -57,7 +57,8 @@ class OpsServerTlsTest {
             new PrometheusRegistry(),
             () -> null,
             () -> "not yet",
-            OpsServer.tls(dir()))) {
+            OpsServer.tls(dir()),
+            null)) {
       HttpClient client = trusting(dir().resolve("tls.crt"));
       String base = "https://127.0.0.1:" + server.port();
       assertEquals(

@@ -60,6 +60,11 @@ final class Speaker {
       Executors.newSingleThreadScheduledExecutor(r -> named(r, "speaker-loop"));
   private final ScheduledExecutorService scanThread =
       Executors.newSingleThreadScheduledExecutor(r -> named(r, "interface-scan"));
+
+  /** Reviews of scrape tokens (HERALDLB_HTTP_AUTHORIZATION=kubernetes): they block on the API. */
+  private final java.util.concurrent.ExecutorService reviewThread =
+      Executors.newSingleThreadExecutor(r -> named(r, "scrape-authorization"));
+
   private final AtomicBoolean recomputePending = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile Instant lastTick = Instant.now();
@@ -111,7 +116,10 @@ final class Speaker {
             registry,
             this::healthProblem,
             this::readinessProblem,
-            opsTls());
+            opsTls(),
+            settings.httpAuthorization()
+                ? new io.heraldlb.kube.TokenReviewAuthorizer(client, reviewThread, System::nanoTime)
+                : null);
     log.info(
         "serving /metrics, /healthz, /readyz on {}:{}",
         settings.httpAddress().orElse(podIp),
@@ -459,6 +467,7 @@ final class Speaker {
   private void close() {
     loopThread.shutdownNow();
     scanThread.shutdownNow();
+    reviewThread.shutdownNow();
     for (AutoCloseable c : new AutoCloseable[] {interfaces, membership, events, ops}) {
       try {
         if (c != null) {

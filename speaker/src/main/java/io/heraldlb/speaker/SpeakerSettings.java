@@ -26,6 +26,7 @@ public record SpeakerSettings(
     int httpPort,
     Optional<IpAddress> httpAddress,
     Optional<Path> httpTlsDir,
+    boolean httpAuthorization,
     String nodeName,
     Optional<IpAddress> podIp,
     List<String> interfaces,
@@ -69,6 +70,8 @@ public record SpeakerSettings(
     int httpPort = r.port("speaker.http-port");
     String httpAddress = r.string("speaker.http-address", SpeakerSettings::address);
     String httpTlsDir = r.string("speaker.http-tls-dir", null).strip();
+    boolean httpAuthorization =
+        r.oneOf("speaker.http-authorization", "none", "kubernetes").equals("kubernetes");
     String node = r.string("speaker.node-name", SpeakerSettings::nodeName);
     String podIp = r.string("speaker.pod-ip", SpeakerSettings::address);
     List<String> interfaces = r.list("speaker.interfaces", SpeakerSettings::interfaceName);
@@ -92,6 +95,13 @@ public record SpeakerSettings(
               "heraldlb.speaker.heartbeat-timeout",
               ms(timeout) + " must be at least twice heartbeat-interval (" + ms(interval) + ")"));
     }
+    if (httpAuthorization && httpTlsDir.isEmpty()) {
+      errors.add(
+          new ConfigError(
+              "heraldlb.speaker.http-authorization",
+              "kubernetes needs http-tls-dir (HERALDLB_HTTP_TLS_DIR): bearer tokens must not"
+                  + " cross the network in plain HTTP"));
+    }
     if (!refresh.isZero() && refresh.compareTo(Duration.ofSeconds(1)) < 0) {
       errors.add(
           new ConfigError(
@@ -112,6 +122,7 @@ public record SpeakerSettings(
                 ? Optional.empty()
                 : Optional.of(IpAddress.parse(httpAddress.strip())),
             httpTlsDir.isEmpty() ? Optional.empty() : Optional.of(Path.of(httpTlsDir)),
+            httpAuthorization,
             node,
             podIp.isBlank() ? Optional.empty() : Optional.of(IpAddress.parse(podIp.strip())),
             interfaces,

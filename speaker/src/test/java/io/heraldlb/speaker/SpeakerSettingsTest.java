@@ -107,4 +107,30 @@ class SpeakerSettingsTest {
         ok(Map.of("heraldlb.speaker.node-name", "n1", "heraldlb.speaker.gratuitous-refresh", "0s"))
             .gratuitousRefresh());
   }
+
+  @Test
+  void scrapeAuthorizationIsOffByDefaultAndNeedsHttps() {
+    assertEquals(false, ok(Map.of("heraldlb.speaker.node-name", "n1")).httpAuthorization());
+    List<ConfigError> errors =
+        bad(
+            Map.of(
+                "heraldlb.speaker.node-name", "n1",
+                "heraldlb.speaker.http-authorization", "kubernetes"));
+    assertEquals("heraldlb.speaker.http-authorization", errors.get(0).path());
+    assertTrue(errors.get(0).message().contains("HERALDLB_HTTP_TLS_DIR"), errors.toString());
+    assertTrue(
+        ok(Map.of(
+                "heraldlb.speaker.node-name", "n1",
+                "heraldlb.speaker.http-authorization", "kubernetes",
+                "heraldlb.speaker.http-tls-dir", "/etc/heraldlb/metrics-tls"))
+            .httpAuthorization());
+    assertEquals(
+        "heraldlb.speaker.http-authorization",
+        bad(Map.of(
+                "heraldlb.speaker.node-name", "n1",
+                "heraldlb.speaker.http-authorization", "tokenreview"))
+            .get(0)
+            .path(),
+        "only none or kubernetes");
+  }
 }
