@@ -73,7 +73,7 @@ final class Seeds {
             .withAutomountServiceAccountToken(false)
             .addNewContainer()
             .withName("speaker")
-            .withImage("heraldlb/speaker:lab")
+            .withImage("ghcr.io/heraldlb/speaker:lab")
             .endContainer()
             .endSpec()
             .build();
@@ -104,7 +104,7 @@ final class Seeds {
             .withAutomountServiceAccountToken(false)
             .addNewContainer()
             .withName("backend")
-            .withImage("heraldlb/lab-backend:lab")
+            .withImage("ghcr.io/heraldlb/lab-backend:lab")
             .endContainer()
             .endSpec()
             .build();
@@ -186,7 +186,7 @@ final class Seeds {
         .endCondition()
         .addNewContainerStatus()
         .withName(container)
-        .withImage("heraldlb/lab:lab")
+        .withImage("ghcr.io/heraldlb/lab:lab")
         .withImageID("")
         .withReady(ready)
         .withStarted(true)

@@ -197,11 +197,56 @@ class DeployManifestsTest {
     }
     for (String program : List.of("allocator", "speaker")) {
       String jibImage = jibImage(REPO.resolve(program).resolve("pom.xml"));
-      assertEquals("heraldlb/" + program + ":${project.version}", jibImage, program + "/pom.xml");
       assertEquals(
-          "heraldlb/" + program + ":" + version,
+          "ghcr.io/heraldlb/" + program + ":${project.version}", jibImage, program + "/pom.xml");
+      assertEquals(
+          "ghcr.io/heraldlb/" + program + ":" + version,
           images.get("heraldlb-" + program),
-          "the image of heraldlb-" + program + " (set in deploy/kustomization.yaml `images:`)");
+          "the image of heraldlb-"
+              + program
+              + " (set in deploy/base/kustomization.yaml `images:`)");
+    }
+  }
+
+  /**
+   * Every image a manifest, the kustomization or an image build names carries its registry:
+   * HeraldLB's own under ghcr.io/heraldlb/, others with theirs. A bare name ("heraldlb/speaker")
+   * goes to whatever registry a node's runtime defaults to, where anyone may register it.
+   */
+  @Test
+  void everyImageReferenceNamesItsRegistryAndOursAreUnderTheProjectsNamespace() throws IOException {
+    List<String> refs = new ArrayList<>();
+    Pattern image = Pattern.compile("(?m)^[\\s-]*image:\\s*(\\S+)\\s*$");
+    for (Path f : files(".yaml")) {
+      Matcher m = image.matcher(Files.readString(f));
+      while (m.find()) {
+        refs.add(f.getFileName() + " " + m.group(1));
+      }
+      for (Map<String, Object> d : Yaml.documents(f)) {
+        if (Yaml.string(d, "kind").equals("Kustomization") && d.get("images") != null) {
+          for (Map<String, Object> i : Yaml.list(d, "images")) {
+            refs.add(f.getFileName() + " " + Yaml.string(i, "name"));
+          }
+        }
+      }
+    }
+    for (String program : List.of("allocator", "speaker")) {
+      String pom = Files.readString(REPO.resolve(program).resolve("pom.xml"));
+      Matcher m = Pattern.compile("<image>([^<$]+)").matcher(pom);
+      while (m.find()) {
+        refs.add(program + "/pom.xml " + m.group(1).strip());
+      }
+    }
+    assertTrue(refs.size() >= 6, refs.toString());
+    for (String ref : refs) {
+      String name = ref.substring(ref.indexOf(' ') + 1);
+      String registry = name.contains("/") ? name.substring(0, name.indexOf('/')) : "";
+      assertTrue(
+          registry.contains(".") || registry.contains(":") || registry.equals("localhost"),
+          ref + ": no registry host");
+      if (name.contains("heraldlb")) {
+        assertTrue(name.startsWith("ghcr.io/heraldlb/"), ref + ": outside ghcr.io/heraldlb/");
+      }
     }
   }
 

@@ -141,6 +141,182 @@ class DeployOnRealApiIT {
         rbac, RbacCheck.NS + "/heraldlb-speaker", requests(plane, LabApi.SPEAKER_ACCOUNT, start));
   }
 
+  /** The guarded-metrics overlay renders, passes admission, and sets what the programs need. */
+  @Test
+  void theGuardedMetricsOverlaySwitchesBothProgramsAndTheirProbesToHttps() {
+    Path kubectl = lab.controlPlane().binaries().resolve("kubectl");
+    String overlay = Programs.repositoryRoot().resolve("deploy/secure-metrics").toString();
+    Cmd.Result applied =
+        Cmd.run(
+            List.of(
+                kubectl.toString(),
+                "--kubeconfig",
+                lab.kubeconfig().toString(),
+                "apply",
+                "--dry-run=server",
+                "-k",
+                overlay),
+            Duration.ofSeconds(60));
+    assertEquals(0, applied.exit(), applied.out() + applied.err());
+    Cmd.Result rendered =
+        Cmd.run(List.of(kubectl.toString(), "kustomize", overlay), Duration.ofSeconds(60));
+    assertEquals(0, rendered.exit(), rendered.err());
+    int workloads = 0;
+    for (io.fabric8.kubernetes.api.model.HasMetadata o :
+        kube.load(
+                new java.io.ByteArrayInputStream(
+                    rendered.out().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            .items()) {
+      io.fabric8.kubernetes.api.model.PodSpec pod =
+          o instanceof io.fabric8.kubernetes.api.model.apps.DaemonSet ds
+              ? ds.getSpec().getTemplate().getSpec()
+              : o instanceof io.fabric8.kubernetes.api.model.apps.Deployment d
+                  ? d.getSpec().getTemplate().getSpec()
+                  : null;
+      if (pod == null) {
+        continue;
+      }
+      workloads++;
+      io.fabric8.kubernetes.api.model.Container c = pod.getContainers().get(0);
+      Map<String, String> env = new HashMap<>();
+      c.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+      String where = o.getKind() + " " + o.getMetadata().getName();
+      assertEquals("kubernetes", env.get("HERALDLB_HTTP_AUTHORIZATION"), where);
+      String dir = env.get("HERALDLB_HTTP_TLS_DIR");
+      assertTrue(
+          c.getVolumeMounts().stream()
+              .anyMatch(m -> m.getMountPath().equals(dir) && m.getName().equals("metrics-tls")),
+          where + " mounts the certificate at " + dir);
+      assertTrue(
+          pod.getVolumes().stream()
+              .anyMatch(
+                  v ->
+                      v.getSecret() != null
+                          && "heraldlb-metrics-tls".equals(v.getSecret().getSecretName())),
+          where);
+      assertEquals("HTTPS", c.getReadinessProbe().getHttpGet().getScheme(), where);
+      assertEquals("HTTPS", c.getLivenessProbe().getHttpGet().getScheme(), where);
+      assertTrue(
+          c.getEnv().stream().anyMatch(e -> e.getName().equals("HERALDLB_NODE_NAME"))
+              || o.getKind().equals("Deployment"),
+          where + " keeps the base's settings");
+    }
+    assertEquals(2, workloads, rendered.out());
+  }
+
+  /**
+   * deploy/secure-metrics/ on the real authenticator and authorizer: its RBAC installed as
+   * rendered, a speaker and an allocator started with the overlay's settings, and /metrics scraped
+   * by a client on the LAN with no token, a forged one, the token of a ServiceAccount RBAC does not
+   * let read /metrics, and one of a ServiceAccount bound to the overlay's reader role.
+   */
+  @Test
+  void withGuardedMetricsOnlyATokenRbacAllowsGetsTheMetricsAndProbesStayOpen() {
+    Path overlay = Programs.repositoryRoot().resolve("deploy").resolve("secure-metrics");
+    lab.controlPlane().installHeraldLbIdentities(overlay);
+    applyPool();
+    String scraper = token(serviceAccount("scraper"));
+    String nosy = token(serviceAccount("nosy"));
+    kube.rbac()
+        .clusterRoleBindings()
+        .resource(
+            new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder()
+                .withNewMetadata()
+                .withName("scraper-reads-heraldlb")
+                .endMetadata()
+                .withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind("ClusterRole")
+                .withName("heraldlb-metrics-reader")
+                .endRoleRef()
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName("scraper")
+                .withNamespace("default")
+                .endSubject()
+                .build())
+        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+    Instant start = Instant.now();
+    Map<String, String> guarded =
+        Map.of(
+            "HERALDLB_HTTP_TLS_DIR",
+            lab.speakerGroupKey().toString(), // any TLS Secret's files
+            "HERALDLB_HTTP_AUTHORIZATION",
+            "kubernetes");
+    io.heraldlb.it.lab.LabNode node = lab.node(1);
+    LabProcess speaker = lab.startSpeaker(node, guarded);
+    Map<String, String> allocatorEnv = new HashMap<>(guarded);
+    allocatorEnv.put("HERALDLB_HTTP_PORT", "7472");
+    LabProcess allocator = lab.startAllocator("allocator-guarded", node, allocatorEnv);
+    try {
+      for (int port : List.of(7473, 7472)) {
+        String base = "https://" + node.ip() + ":" + port;
+        Await.until(
+            "/healthz over HTTPS without a token on " + port,
+            TIMEOUT,
+            () -> scrape(base + "/healthz", null).startsWith("200"));
+        assertTrue(scrape(base + "/readyz", null).matches("(200|503)[\\s\\S]*"), "a probe answer");
+        assertTrue(scrape(base + "/metrics", null).startsWith("401"), "no token, " + port);
+        assertTrue(scrape(base + "/metrics", "forged").startsWith("401"), "forged, " + port);
+        String refused = scrape(base + "/metrics", nosy);
+        assertTrue(refused.startsWith("403") && !refused.contains("heraldlb_"), refused);
+        String allowed = scrape(base + "/metrics", scraper);
+        assertTrue(allowed.startsWith("200") && allowed.contains("heraldlb_"), allowed);
+      }
+      lab.awaitApiQuiet(Duration.ofSeconds(1), TIMEOUT);
+    } finally {
+      lab.terminateWatcher(speaker);
+      lab.terminateWatcher(allocator);
+    }
+    for (String account : List.of(LabApi.SPEAKER_ACCOUNT, LabApi.ALLOCATOR_ACCOUNT)) {
+      List<ApiCall> calls = requests(lab.controlPlane(), account, start);
+      for (String review : List.of("tokenreviews", "subjectaccessreviews")) {
+        assertTrue(
+            calls.stream().anyMatch(c -> c.verb().equals("create") && c.resource().equals(review)),
+            account + " created " + review + ": " + calls);
+      }
+    }
+  }
+
+  private static String serviceAccount(String name) {
+    kube.serviceAccounts()
+        .inNamespace("default")
+        .resource(
+            new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .build())
+        .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+    return name;
+  }
+
+  private static String token(String account) {
+    return kube.serviceAccounts()
+        .inNamespace("default")
+        .withName(account)
+        .tokenRequest(
+            new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+                .withNewSpec()
+                .withExpirationSeconds(3600L)
+                .endSpec()
+                .build())
+        .getStatus()
+        .getToken();
+  }
+
+  /** The status code, a newline and the body, as curl in the node's namespace got them. */
+  private static String scrape(String url, String token) {
+    List<String> argv = new java.util.ArrayList<>(List.of("curl", "-sk", "--max-time", "5"));
+    if (token != null) {
+      argv.addAll(List.of("-H", "Authorization: Bearer " + token));
+    }
+    argv.addAll(List.of("-w", "%{stderr}%{http_code}", url));
+    Cmd.Result r =
+        Cmd.run(List.of(lab.node(1).exec(argv.toArray(String[]::new))), Duration.ofSeconds(10));
+    return r.err().strip() + "\n" + r.out();
+  }
+
   /** What ServiceAccount {@code account} asked of the API since {@code start}, as RBAC sees it. */
   private static List<ApiCall> requests(ControlPlane plane, String account, Instant start) {
     String user = "system:serviceaccount:" + LabApi.HERALDLB_NAMESPACE + ":" + account;

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The part of kustomize that {@code deploy/kustomization.yaml} uses, so the build can be checked
- * without a kustomize binary: {@code resources} (files, or directories with their own
+ * The part of kustomize that {@code deploy/kustomization.yaml} and its base use, so the build can
+ * be checked without a kustomize binary: {@code resources} (files, or directories with their own
  * kustomization) and {@code images} (newName / newTag / digest on container images). Any other
  * field is refused, so the check never silently ignores something kustomize would do.
  */
