@@ -27,6 +27,7 @@ public final class Main {
         HERALDLB_HTTP_ADDRESS        speaker.http-address      where they listen [the pod-ip]
         HERALDLB_HTTP_TLS_DIR        speaker.http-tls-dir      tls.crt, tls.key: serve HTTPS [plain HTTP]
         HERALDLB_HTTP_AUTHORIZATION  speaker.http-authorization kubernetes: /metrics needs an RBAC-allowed token [none]
+        HERALDLB_TRANSPORT           speaker.transport         packet, pcap or auto      [auto]
         HERALDLB_MEMBERSHIP_PORT     speaker.membership-port   speaker group TCP port [7946; +100 too]
         HERALDLB_MEMBERSHIP_KEY_DIR  speaker.membership-key-dir group key: tls.crt, tls.key [/etc/heraldlb/membership]
         HERALDLB_HEARTBEAT_INTERVAL  speaker.heartbeat-interval                  [250ms]

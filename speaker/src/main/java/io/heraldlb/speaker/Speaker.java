@@ -17,6 +17,7 @@ import io.heraldlb.speaker.membership.StartupGate;
 import io.heraldlb.speaker.metrics.SpeakerMetrics;
 import io.heraldlb.speaker.transport.InterfaceManager;
 import io.heraldlb.speaker.transport.PacketSocketPort;
+import io.heraldlb.speaker.transport.PcapPort;
 import io.heraldlb.speaker.transport.Responder;
 import io.heraldlb.speaker.transport.SolicitedNodeGroups;
 import io.heraldlb.speaker.transport.SysfsInterfaces;
@@ -130,7 +131,7 @@ final class Speaker {
         new InterfaceManager(
             new SysfsInterfaces(SysfsInterfaces.DEFAULT_ROOT),
             settings.interfaces(),
-            PacketSocketPort.factory(settings.promiscuous(), settings.captureThreads()),
+            portFactory(),
             link ->
                 new Responder(
                     link,
@@ -223,6 +224,21 @@ final class Speaker {
         settings.heartbeatTimeout(),
         settings.suspectTimeout(),
         keys);
+  }
+
+  /** Packet sockets, or libpcap where they cannot be used or the settings ask for it. */
+  private io.heraldlb.speaker.transport.PortFactory portFactory() {
+    String arch = System.getProperty("os.arch");
+    String transport;
+    try {
+      transport = PcapPort.resolve(settings.transport(), arch);
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage());
+    }
+    log.info("answering ARP/NDP through {} ({}, {})", transport, settings.transport(), arch);
+    return transport.equals("pcap")
+        ? PcapPort.factory(settings.promiscuous())
+        : PacketSocketPort.factory(settings.promiscuous(), settings.captureThreads());
   }
 
   private io.netty.handler.ssl.@Nullable SslContext opsTls() {

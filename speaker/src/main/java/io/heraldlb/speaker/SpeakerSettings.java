@@ -33,6 +33,7 @@ public record SpeakerSettings(
     Duration interfaceRescan,
     boolean promiscuous,
     int captureThreads,
+    String transport,
     int membershipPort,
     Duration heartbeatInterval,
     Duration heartbeatTimeout,
@@ -78,6 +79,7 @@ public record SpeakerSettings(
     Duration rescan = r.duration("speaker.interface-rescan", ms(500), Duration.ofMinutes(10));
     boolean promiscuous = r.oneOf("speaker.promiscuous", "true", "false").equals("true");
     int captureThreads = r.integer("speaker.capture-threads", 1, MAX_CAPTURE_THREADS);
+    String transport = r.oneOf("speaker.transport", "auto", "packet", "pcap");
     int membershipPort = r.integer("speaker.membership-port", 1, 65535 - 100);
     Duration interval = r.duration("speaker.heartbeat-interval", ms(50), Duration.ofSeconds(30));
     Duration timeout = r.duration("speaker.heartbeat-timeout", ms(100), Duration.ofMinutes(5));
@@ -129,6 +131,7 @@ public record SpeakerSettings(
             rescan,
             promiscuous,
             captureThreads,
+            transport,
             membershipPort,
             interval,
             timeout,

@@ -331,6 +331,12 @@ public final class Lab implements AutoCloseable {
   }
 
   /**
+   * The speakers' transport ({@code HERALDLB_TRANSPORT}) for a whole run, e.g. {@code
+   * -Dheraldlb.lab.transport=pcap}; unset, the speaker's default.
+   */
+  public static final String TRANSPORT_PROPERTY = "heraldlb.lab.transport";
+
+  /**
    * Starts the speaker JVM inside the node's namespace, as the DaemonSet pod would run; {@code
    * extraEnv} overrides the defaults, and an empty value removes one.
    */
@@ -340,6 +346,10 @@ public final class Lab implements AutoCloseable {
     env.put("HERALDLB_NODE_NAME", node.name());
     env.put("HERALDLB_POD_IP", node.ip());
     env.put("HERALDLB_INTERFACES", node.iface());
+    String transport = System.getProperty(TRANSPORT_PROPERTY, "");
+    if (!transport.isBlank()) {
+      env.put("HERALDLB_TRANSPORT", transport.strip());
+    }
     env.putAll(extraEnv);
     env.values().removeIf(String::isEmpty); // an empty value in extraEnv unsets the variable
     List<String> jar = List.of("-jar", Programs.speakerJar().toString());
