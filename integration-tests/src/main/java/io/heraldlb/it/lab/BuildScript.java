@@ -13,14 +13,14 @@ import java.util.concurrent.TimeUnit;
  * cache, and returns the directory it names on its last line. Progress goes to this process's
  * stderr.
  */
-final class BuildScript {
+public final class BuildScript {
   private BuildScript() {}
 
   /**
    * @param relative the script, relative to the repository root
    * @param what what it makes, for the error message
    */
-  static Path run(String relative, String what) {
+  public static Path run(String relative, String what) {
     Path script = Programs.repositoryRoot().resolve(relative);
     if (!Files.isExecutable(script)) {
       throw new LabException("missing " + script);
