@@ -75,11 +75,15 @@ final class Allocator implements AutoCloseable {
    * @param onLostLease what to do when this replica loses the Lease after having led (the program
    *     exits; tests record it)
    */
+  private final PoolUsageWriter usage;
+
   Allocator(KubernetesClient client, AllocatorSettings settings, Runnable onLostLease) {
     this.client = client;
     this.settings = settings;
     this.onLostLease = onLostLease;
     this.metrics = new AllocatorMetrics(queue::depth);
+    this.usage = new PoolUsageWriter(client, settings.namespace());
+    metrics.published = usage::publish;
     this.lock =
         new FencedLock(
             new LeaseLock(settings.namespace(), LEASE, settings.identity()),
@@ -434,5 +438,6 @@ final class Allocator implements AutoCloseable {
       namespaces.close();
     }
     metalLb.close();
+    usage.close();
   }
 }

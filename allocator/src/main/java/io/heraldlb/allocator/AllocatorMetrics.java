@@ -13,7 +13,14 @@ import java.util.function.IntSupplier;
 /** The allocator's metrics. Pool figures are read from a snapshot the worker publishes. */
 final class AllocatorMetrics {
   /** One pool's figures, as of the last change. */
-  record PoolFigures(String pool, Family family, double total, long inUse) {}
+  /**
+   * @param size exactly; {@code total} is its gauge value
+   */
+  record PoolFigures(
+      String pool, Family family, double total, java.math.BigInteger size, long inUse) {}
+
+  /** Told the figures after each publish (the PoolUsage objects); on the loop thread. */
+  volatile java.util.function.Consumer<List<PoolFigures>> published = figures -> {};
 
   final PrometheusRegistry registry = new PrometheusRegistry();
   private volatile List<PoolFigures> pools = List.of();
@@ -98,5 +105,6 @@ final class AllocatorMetrics {
   void publish(List<PoolFigures> figures, int assignedServices) {
     pools = List.copyOf(figures);
     assigned = assignedServices;
+    published.accept(pools);
   }
 }

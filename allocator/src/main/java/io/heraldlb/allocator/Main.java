@@ -6,6 +6,7 @@ import io.heraldlb.config.ConfigError;
 import io.heraldlb.kube.TokenReviewAuthorizer;
 import io.heraldlb.runtime.MigrateCommand;
 import io.heraldlb.runtime.OpsServer;
+import io.heraldlb.runtime.ProcessMetrics;
 import io.heraldlb.runtime.ValidateCommand;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -27,6 +28,9 @@ public final class Main {
              java -jar heraldlb-allocator.jar migrate FILE...
                                  print one heraldlb-config ConfigMap (native format) holding
                                  the pools of MetalLB's ConfigMap or of pools.conf files
+             java -jar heraldlb-allocator.jar status
+                                 the pools (addresses, in use, free) and every Service with
+                                 its IPs, pool and the node and interfaces announcing each
              java -jar heraldlb-allocator.jar --help     this text
 
       The allocator gives LoadBalancer Services an IP from the pools in its ConfigMap and writes
@@ -70,6 +74,9 @@ public final class Main {
       case "migrate" -> {
         return MigrateCommand.run(args.subList(1, args.size()), System.out, System.err);
       }
+      case "status" -> {
+        return args.size() == 1 ? status() : usage();
+      }
       case "run" -> {
         return args.size() == 1 || args.isEmpty() ? serve() : usage();
       }
@@ -89,6 +96,15 @@ public final class Main {
               return t;
             });
     return new TokenReviewAuthorizer(client, reviews, System::nanoTime);
+  }
+
+  /** Pools and Services with IP and announcing node, read with the caller's kubeconfig. */
+  private static int status() {
+    AllocatorSettings settings = AllocatorSettings.load();
+    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+      return StatusCommand.run(
+          client, settings.namespace(), settings.loadBalancerClass(), System.out);
+    }
   }
 
   private static int usage() {
@@ -127,6 +143,7 @@ public final class Main {
                 allocator::readinessProblem,
                 tls,
                 settings.httpAuthorization() ? scrapeAuthorizer(client) : null)) {
+      ProcessMetrics.register(allocator.metrics.registry, "heraldlb-allocator");
       log.info(
           "serving /metrics, /healthz and /readyz on {}:{}",
           settings.httpAddress().getHostAddress(),

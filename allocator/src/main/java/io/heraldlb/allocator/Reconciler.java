@@ -101,7 +101,7 @@ final class Reconciler {
   private final Ipam ipam = new Ipam(PoolConfig.EMPTY);
   private @Nullable PoolConfig config; // null until the first valid ConfigMap
 
-  private record PoolSize(String pool, Family family, double total) {}
+  private record PoolSize(String pool, Family family, double total, java.math.BigInteger size) {}
 
   private List<PoolSize> poolSizes = List.of();
   private volatile boolean seeded;
@@ -412,7 +412,7 @@ final class Reconciler {
     for (PoolSize p : poolSizes) {
       figures.add(
           new AllocatorMetrics.PoolFigures(
-              p.pool(), p.family(), p.total(), ipam.inUse(p.pool(), p.family())));
+              p.pool(), p.family(), p.total(), p.size(), ipam.inUse(p.pool(), p.family())));
     }
     metrics.publish(figures, ipam.assignmentCount());
   }
@@ -422,7 +422,7 @@ final class Reconciler {
     List<PoolSize> out = new ArrayList<>();
     for (Pool p : config.pools()) {
       for (Family f : p.families()) {
-        out.add(new PoolSize(p.name(), f, p.size(f).doubleValue()));
+        out.add(new PoolSize(p.name(), f, p.size(f).doubleValue(), p.size(f)));
       }
     }
     return List.copyOf(out);

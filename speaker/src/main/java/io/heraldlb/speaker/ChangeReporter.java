@@ -5,6 +5,7 @@ import io.heraldlb.speaker.announce.Assignment;
 import io.heraldlb.speaker.announce.Change;
 import io.heraldlb.speaker.election.ElectionResult;
 import io.heraldlb.speaker.election.NoWinnerReason;
+import io.heraldlb.speaker.kube.AnnouncementSink;
 import io.heraldlb.speaker.kube.EventSink;
 import io.heraldlb.speaker.metrics.SpeakerMetrics;
 import io.heraldlb.speaker.plan.IpPlan;
@@ -28,12 +29,26 @@ final class ChangeReporter {
   private final String node;
   private final SpeakerMetrics metrics;
   private final EventSink events;
+  private final AnnouncementSink announcements;
   private final Map<IpAddress, String> lastProblem = new HashMap<>();
 
   ChangeReporter(String node, SpeakerMetrics metrics, EventSink events) {
+    this(node, metrics, events, AnnouncementSink.NONE);
+  }
+
+  ChangeReporter(
+      String node, SpeakerMetrics metrics, EventSink events, AnnouncementSink announcements) {
     this.node = node;
     this.metrics = metrics;
     this.events = events;
+    this.announcements = announcements;
+  }
+
+  private void record(Assignment a) {
+    announcements.announcing(
+        a.ip(),
+        a.interfaces(),
+        a.services().isEmpty() ? List.of() : List.of(a.services().split(",")));
   }
 
   /**
@@ -44,6 +59,7 @@ final class ChangeReporter {
     for (Change c : changes) {
       if (c instanceof Change.Won w) {
         won(w.now(), plans.get(w.now().ip()), members, failover);
+        record(w.now());
       } else if (c instanceof Change.Moved m) {
         metrics.announced(m.before().ip().toString(), m.before().services(), node, false);
         metrics.announced(m.now().ip().toString(), m.now().services(), node, true);
@@ -53,14 +69,18 @@ final class ChangeReporter {
             String.join(",", m.now().interfaces()),
             String.join(",", m.before().interfaces()));
         announcedEvents(plans.get(m.now().ip()), m.now());
+        record(m.now());
       } else if (c instanceof Change.Relabelled r) {
         metrics.announced(r.before().ip().toString(), r.before().services(), node, false);
         metrics.announced(r.now().ip().toString(), r.now().services(), node, true);
+        record(r.now());
       } else if (c instanceof Change.Lost l) {
         metrics.announced(l.before().ip().toString(), l.before().services(), node, false);
+        announcements.stopped(l.before().ip());
         log.info("stopped announcing {} ({})", l.before().ip(), why(plans.get(l.before().ip())));
       }
     }
+    announcements.planned();
   }
 
   private void won(Assignment a, @Nullable IpPlan plan, Set<String> members, boolean failover) {

@@ -6,6 +6,7 @@ import io.heraldlb.config.IpAddress;
 import io.heraldlb.runtime.OpsServer;
 import io.heraldlb.speaker.announce.Announcer;
 import io.heraldlb.speaker.election.Quorum;
+import io.heraldlb.speaker.kube.KubeAnnouncements;
 import io.heraldlb.speaker.kube.KubeEvents;
 import io.heraldlb.speaker.kube.KubeFacts;
 import io.heraldlb.speaker.kube.KubeInformers;
@@ -74,6 +75,7 @@ final class Speaker {
   private SpeakerLoop loop;
   private KubeInformers informers;
   private KubeEvents events;
+  private KubeAnnouncements announcements;
   private Membership membership;
   private volatile StartupGate gate;
   private OpsServer ops;
@@ -110,6 +112,7 @@ final class Speaker {
     Warmup.run(20_000);
     log.info("answer path warmed up in {} ms", (System.nanoTime() - t0) / 1_000_000);
     podIp = settings.podIp().orElseGet(this::nodeInternalIp);
+    io.heraldlb.runtime.ProcessMetrics.register(registry, "heraldlb-speaker");
     ops =
         OpsServer.start(
             new InetSocketAddress(
@@ -127,6 +130,13 @@ final class Speaker {
         ops.port());
 
     events = new KubeEvents(client, settings.nodeName(), clock);
+    announcements =
+        new KubeAnnouncements(
+            client,
+            settings.namespace(),
+            settings.nodeName(),
+            () -> membership == null ? Set.of() : membership.members(),
+            clock);
     interfaces =
         new InterfaceManager(
             new SysfsInterfaces(SysfsInterfaces.DEFAULT_ROOT),
@@ -169,7 +179,7 @@ final class Speaker {
             interfaces,
             this::wantPoolInterfaces,
             announcer,
-            new ChangeReporter(settings.nodeName(), metrics, events),
+            new ChangeReporter(settings.nodeName(), metrics, events, announcements),
             metrics,
             clock);
 
@@ -484,6 +494,9 @@ final class Speaker {
     loopThread.shutdownNow();
     scanThread.shutdownNow();
     reviewThread.shutdownNow();
+    if (announcements != null) {
+      announcements.close();
+    }
     for (AutoCloseable c : new AutoCloseable[] {interfaces, membership, events, ops}) {
       try {
         if (c != null) {

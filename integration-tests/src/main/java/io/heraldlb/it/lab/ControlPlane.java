@@ -324,6 +324,7 @@ public final class ControlPlane implements LabApi {
     Set<String> kinds =
         Set.of(
             "Namespace",
+            "CustomResourceDefinition",
             "ServiceAccount",
             "ClusterRole",
             "ClusterRoleBinding",

@@ -90,26 +90,32 @@ class DeployOnRealApiIT {
     Instant start = Instant.now();
     applyPool();
     lab.serveServices();
-    kube.services()
-        .inNamespace("default")
-        .resource(
-            new ServiceBuilder()
-                .withNewMetadata()
-                .withName("web")
-                .endMetadata()
-                .withNewSpec()
-                .withType("LoadBalancer")
-                .addToSelector("app", "web")
-                .addNewPort()
-                .withPort(80)
-                .withProtocol("TCP")
-                .endPort()
-                .endSpec()
-                .build())
-        .create();
+    // Two Services, so that the speaker's Announcements are written under two names.
+    for (String name : List.of("web", "db")) {
+      kube.services()
+          .inNamespace("default")
+          .resource(
+              new ServiceBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withType("LoadBalancer")
+                  .addToSelector("app", name)
+                  .addNewPort()
+                  .withPort(80)
+                  .withProtocol("TCP")
+                  .endPort()
+                  .endSpec()
+                  .build())
+          .create();
+    }
 
     LabProcess allocator = lab.startAllocator();
-    Await.until("the allocator to assign web", TIMEOUT, () -> assigned(web()));
+    Await.until(
+        "the allocator to assign web and db",
+        TIMEOUT,
+        () -> assigned(service("web")) && assigned(service("db")));
     Await.until(
         "the allocator to renew its Lease",
         TIMEOUT,
@@ -124,12 +130,36 @@ class DeployOnRealApiIT {
     Await.until(
         "the speaker to write an Event on web", TIMEOUT, () -> eventFrom("heraldlb-speaker"));
 
-    // A Service that stops being a LoadBalancer: the allocator clears the status it wrote.
-    kube.services()
-        .inNamespace("default")
-        .withName("web")
-        .edit(s -> new ServiceBuilder(s).editSpec().withType("ClusterIP").endSpec().build());
-    Await.until("the allocator to clear web's status", TIMEOUT, () -> !assigned(web()));
+    // Three pools, then one: the leader writes a PoolUsage for each and deletes those gone.
+    Await.until(
+        "the allocator to write each pool's PoolUsage",
+        TIMEOUT,
+        () -> poolUsages().equals(Set.of("default", "spare", "extra")));
+    lab.applyPools("pools { default { addresses = [\"192.168.1.240-192.168.1.250\"] } }");
+    Await.until(
+        "the allocator to delete the PoolUsages of the pools gone",
+        TIMEOUT,
+        () -> poolUsages().equals(Set.of("default")));
+
+    Await.until(
+        "the speaker to record both addresses it announces",
+        TIMEOUT,
+        () -> announcements().size() == 2);
+
+    // Services that stop being LoadBalancers: the allocator clears the status it wrote, and the
+    // speaker deletes its Announcements.
+    for (String name : List.of("web", "db")) {
+      kube.services()
+          .inNamespace("default")
+          .withName(name)
+          .edit(s -> new ServiceBuilder(s).editSpec().withType("ClusterIP").endSpec().build());
+    }
+    Await.until(
+        "the allocator to clear both statuses",
+        TIMEOUT,
+        () -> !assigned(service("web")) && !assigned(service("db")));
+    Await.until(
+        "the speaker to delete its Announcements", TIMEOUT, () -> announcements().isEmpty());
 
     lab.terminateWatcher(speaker);
     lab.terminateWatcher(allocator);
@@ -322,16 +352,50 @@ class DeployOnRealApiIT {
     String user = "system:serviceaccount:" + LabApi.HERALDLB_NAMESPACE + ":" + account;
     return AuditLog.read(plane.auditLog()).stream()
         .filter(r -> r.user().equals(user) && !r.received().isBefore(start))
-        .map(r -> new ApiCall(r.group(), r.resource(), r.verb(), r.namespace(), r.name()))
+        .flatMap(
+            r -> {
+              ApiCall call =
+                  new ApiCall(r.group(), r.resource(), r.verb(), r.namespace(), r.name());
+              // A server-side apply that creates its object (201) is authorised as a create too.
+              return r.verb().equals("patch") && r.code() == 201
+                  ? java.util.stream.Stream.of(
+                      call, new ApiCall(r.group(), r.resource(), "create", r.namespace(), r.name()))
+                  : java.util.stream.Stream.of(call);
+            })
         .toList();
   }
 
   private static void applyPool() {
-    lab.applyPools("pools { default { addresses = [\"192.168.1.240-192.168.1.250\"] } }");
+    lab.applyPools(
+        "pools { default { addresses = [\"192.168.1.240-192.168.1.250\"] },"
+            + " spare { addresses = [\"192.168.1.251-192.168.1.252\"] },"
+            + " extra { addresses = [\"192.168.1.253-192.168.1.254\"] } }");
   }
 
-  private static Service web() {
-    return kube.services().inNamespace("default").withName("web").get();
+  private static Set<String> poolUsages() {
+    return kube
+        .genericKubernetesResources("heraldlb.io/v1alpha1", "PoolUsage")
+        .inNamespace(LabApi.HERALDLB_NAMESPACE)
+        .list()
+        .getItems()
+        .stream()
+        .map(o -> o.getMetadata().getName())
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  private static Service service(String name) {
+    return kube.services().inNamespace("default").withName(name).get();
+  }
+
+  private static List<String> announcements() {
+    return kube
+        .genericKubernetesResources("heraldlb.io/v1alpha1", "Announcement")
+        .inNamespace(LabApi.HERALDLB_NAMESPACE)
+        .list()
+        .getItems()
+        .stream()
+        .map(o -> o.getMetadata().getName())
+        .toList();
   }
 
   private static boolean assigned(Service s) {

@@ -134,7 +134,90 @@ class AnnouncementIT {
     assertTrue(
         failover.compareTo(FAILOVER_LIMIT) < 0,
         "failover took " + failover.toMillis() + " ms, over " + FAILOVER_LIMIT.toMillis());
-    heraldlb.restartSpeaker(announcer.index());
+
+    try {
+      whoAnnouncesIsShownByTheApiAndTheStatusCommand(ip, successor);
+    } finally {
+      heraldlb.restartSpeaker(announcer.index());
+    }
+  }
+
+  /** Who announces, long after the Events: the Announcement, PoolUsage and the status command. */
+  private static void whoAnnouncesIsShownByTheApiAndTheStatusCommand(String ip, LabNode successor) {
+    String row =
+        Await.value(
+            "kubectl get announcements to name " + successor.name() + " for " + ip,
+            Traffic.TIMEOUT,
+            () ->
+                kubectl("-n", "heraldlb-system", "get", "announcements", "--no-headers")
+                    .lines()
+                    .filter(
+                        l -> l.contains(" " + ip + " ") && l.contains(" " + successor.name() + " "))
+                    .findFirst());
+    assertTrue(row.contains(successor.iface()) && row.contains("failover/web"), row);
+    java.util.concurrent.atomic.AtomicReference<String> lastPools =
+        new java.util.concurrent.atomic.AtomicReference<>("");
+    java.util.Optional<String> poolRow;
+    try {
+      poolRow =
+          java.util.Optional.of(
+              Await.value(
+                  "kubectl get poolusages to count the address in use",
+                  Traffic.TIMEOUT,
+                  () -> {
+                    lastPools.set(
+                        kubectl("-n", "heraldlb-system", "get", "poolusages", "--no-headers"));
+                    return lastPools
+                        .get()
+                        .lines()
+                        .filter(l -> l.matches("default\\s+IPv4\\s+11\\s+1\\s+10\\b.*"))
+                        .findFirst();
+                  }));
+    } catch (io.heraldlb.it.lab.LabException e) {
+      throw new AssertionError("kubectl get poolusages last said:\n" + lastPools.get(), e);
+    }
+    String pools = poolRow.get();
+    String status = allocatorStatus();
+    System.out.printf(
+        "kubectl get announcements: %s%nkubectl get poolusages: %s%nstatus:%n%s",
+        row, pools, status);
+    assertTrue(
+        status
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("failover/web ")
+                        && l.contains(" " + ip + " ")
+                        && l.contains(" " + successor.name() + " ")),
+        status);
+    assertTrue(status.lines().anyMatch(l -> l.matches("default\\s+IPv4\\s+11\\s+1\\s+10")), status);
+  }
+
+  private static String kubectl(String... args) {
+    List<String> argv = new java.util.ArrayList<>();
+    argv.add(lab.controlPlane().binaries().resolve("kubectl").toString());
+    argv.add("--kubeconfig");
+    argv.add(lab.kubeconfig().toString());
+    argv.addAll(List.of(args));
+    io.heraldlb.it.lab.Cmd.Result r = io.heraldlb.it.lab.Cmd.run(argv, Duration.ofSeconds(30));
+    assertEquals(0, r.exit(), r.err());
+    return r.out();
+  }
+
+  /** {@code java -jar heraldlb-allocator.jar status} with the lab's admin kubeconfig. */
+  private static String allocatorStatus() {
+    io.heraldlb.it.lab.Cmd.Result r =
+        io.heraldlb.it.lab.Cmd.run(
+            List.of(
+                "env",
+                "KUBECONFIG=" + lab.kubeconfig(),
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                io.heraldlb.it.lab.Programs.allocatorJar().toString(),
+                "status"),
+            Duration.ofSeconds(60));
+    assertEquals(0, r.exit(), r.out() + r.err());
+    return r.out();
   }
 
   @Test
