@@ -362,7 +362,11 @@ final class Reconciler {
               + ": the pool configuration no longer offers it to this Service");
     }
     if (a.changed()) {
-      log.info("assigned {} to {} from pool {}", assignment.ips(), key, assignment.pool());
+      log.atInfo()
+          .addKeyValue("service", key)
+          .addKeyValue("ip", ips(assignment.ips()))
+          .addKeyValue("pool", assignment.pool())
+          .log("assigned {} to {} from pool {}", assignment.ips(), key, assignment.pool());
       events.normal(
           s,
           "IPAllocated",

@@ -77,7 +77,11 @@ final class ChangeReporter {
       } else if (c instanceof Change.Lost l) {
         metrics.announced(l.before().ip().toString(), l.before().services(), node, false);
         announcements.stopped(l.before().ip());
-        log.info("stopped announcing {} ({})", l.before().ip(), why(plans.get(l.before().ip())));
+        log.atInfo()
+            .addKeyValue("ip", l.before().ip())
+            .addKeyValue("service", l.before().services())
+            .addKeyValue("node", node)
+            .log("stopped announcing {} ({})", l.before().ip(), why(plans.get(l.before().ip())));
       }
     }
     announcements.planned();
@@ -88,13 +92,17 @@ final class ChangeReporter {
     if (failover) {
       metrics.failover();
     }
-    log.info(
-        "announcing {} on {} for {} (won: live speakers {}){}",
-        a.ip(),
-        String.join(",", a.interfaces()),
-        a.services(),
-        new java.util.TreeSet<>(members),
-        failover ? " after a failover" : "");
+    log.atInfo()
+        .addKeyValue("ip", a.ip())
+        .addKeyValue("service", a.services())
+        .addKeyValue("node", node)
+        .log(
+            "announcing {} on {} for {} (won: live speakers {}){}",
+            a.ip(),
+            String.join(",", a.interfaces()),
+            a.services(),
+            new java.util.TreeSet<>(members),
+            failover ? " after a failover" : "");
     announcedEvents(plan, a);
   }
 
