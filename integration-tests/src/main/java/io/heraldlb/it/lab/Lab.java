@@ -183,6 +183,35 @@ public final class Lab implements AutoCloseable {
     }
   }
 
+  /**
+   * The speaker pods the lab's speakers stand for, again: after something replaced them (a
+   * DaemonSet applied to the lab's API server, whose controller takes pods of its label over, and
+   * whose own pods never run here, having no kubelet).
+   */
+  public void reseedSpeakerPods() {
+    // Bound pods wait for their kubelet to confirm a graceful deletion: there is none.
+    api.client()
+        .pods()
+        .inNamespace(LabApi.HERALDLB_NAMESPACE)
+        .withLabel(LabApi.SPEAKER_LABEL, LabApi.SPEAKER_LABEL_VALUE)
+        .withGracePeriod(0)
+        .delete();
+    Await.until(
+        "the replaced speaker pods to be gone",
+        Duration.ofSeconds(60),
+        () ->
+            api.client()
+                .pods()
+                .inNamespace(LabApi.HERALDLB_NAMESPACE)
+                .withLabel(LabApi.SPEAKER_LABEL, LabApi.SPEAKER_LABEL_VALUE)
+                .list()
+                .getItems()
+                .isEmpty());
+    for (LabNode node : network.nodes) {
+      Seeds.speakerPod(api.client(), node);
+    }
+  }
+
   /** Creates or replaces the pool ConfigMap {@code heraldlb-system/heraldlb-config}. */
   public io.fabric8.kubernetes.api.model.ConfigMap applyPoolConfigMap(Map<String, String> data) {
     return api.client()

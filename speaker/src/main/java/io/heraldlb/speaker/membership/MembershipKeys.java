@@ -194,11 +194,16 @@ public record MembershipKeys(SSLContext context, List<String> fingerprints, Refu
     }
   }
 
-  /** A PKCS#8 PEM key ({@code BEGIN PRIVATE KEY}, what openssl 3 writes), EC, RSA or EdDSA. */
+  /**
+   * A PKCS#8 PEM key ({@code BEGIN PRIVATE KEY}, what openssl 3 writes), EC, RSA or EdDSA; or an
+   * RSA key in PKCS#1 ({@code BEGIN RSA PRIVATE KEY}, what Helm's genSelfSignedCert and older
+   * openssl write), taken into PKCS#8 here.
+   */
   private static PrivateKey privateKey(Path file, X509Certificate own) throws KeyException {
     String pem = new String(read(file), StandardCharsets.US_ASCII);
-    String begin = "-----BEGIN PRIVATE KEY-----";
-    String end = "-----END PRIVATE KEY-----";
+    boolean pkcs1 = pem.contains("-----BEGIN RSA PRIVATE KEY-----");
+    String begin = pkcs1 ? "-----BEGIN RSA PRIVATE KEY-----" : "-----BEGIN PRIVATE KEY-----";
+    String end = pkcs1 ? "-----END RSA PRIVATE KEY-----" : "-----END PRIVATE KEY-----";
     int from = pem.indexOf(begin);
     int to = pem.indexOf(end);
     if (from < 0 || to < from) {
@@ -215,6 +220,9 @@ public record MembershipKeys(SSLContext context, List<String> fingerprints, Refu
     } catch (IllegalArgumentException e) {
       throw new KeyException(file + ": the key is not valid base64");
     }
+    if (pkcs1) {
+      der = rsaPkcs8(der);
+    }
     String algorithm = own.getPublicKey().getAlgorithm();
     try {
       PrivateKey key =
@@ -228,6 +236,53 @@ public record MembershipKeys(SSLContext context, List<String> fingerprints, Refu
       throw new KeyException(
           file + ": not a " + algorithm + " private key for " + CERTIFICATE + ": " + e);
     }
+  }
+
+  /** The RSA algorithm identifier (rsaEncryption, NULL parameters) of a PKCS#8 PrivateKeyInfo. */
+  private static final byte[] RSA_ALGORITHM = {
+    0x30,
+    0x0d,
+    0x06,
+    0x09,
+    0x2a,
+    (byte) 0x86,
+    0x48,
+    (byte) 0x86,
+    (byte) 0xf7,
+    0x0d,
+    0x01,
+    0x01,
+    0x01,
+    0x05,
+    0x00
+  };
+
+  /** PrivateKeyInfo { version 0, rsaEncryption, OCTET STRING { the PKCS#1 key } }, in DER. */
+  static byte[] rsaPkcs8(byte[] pkcs1) {
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.writeBytes(new byte[] {0x02, 0x01, 0x00});
+    body.writeBytes(RSA_ALGORITHM);
+    body.write(0x04);
+    body.writeBytes(derLength(pkcs1.length));
+    body.writeBytes(pkcs1);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(0x30);
+    out.writeBytes(derLength(body.size()));
+    out.writeBytes(body.toByteArray());
+    return out.toByteArray();
+  }
+
+  private static byte[] derLength(int length) {
+    if (length < 0x80) {
+      return new byte[] {(byte) length};
+    }
+    int bytes = length > 0xffffff ? 4 : length > 0xffff ? 3 : length > 0xff ? 2 : 1;
+    byte[] out = new byte[bytes + 1];
+    out[0] = (byte) (0x80 | bytes);
+    for (int i = 0; i < bytes; i++) {
+      out[bytes - i] = (byte) (length >>> (8 * i));
+    }
+    return out;
   }
 
   /** Signs and verifies a probe: the one check that works for every key type. */

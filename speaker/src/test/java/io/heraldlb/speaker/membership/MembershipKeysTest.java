@@ -46,4 +46,11 @@ class MembershipKeysTest {
     MembershipKeys rotating = new TestKeys().load("rotating-good");
     assertEquals(3, rotating.fingerprints().size());
   }
+
+  /** The key the Helm chart makes: RSA in PKCS#1, taken into PKCS#8. */
+  @Test
+  void anRsaKeyInPkcs1IsReadAsTheChartWritesIt() throws Exception {
+    MembershipKeys keys = new TestKeys().load("rsa-pkcs1");
+    assertEquals(2, keys.fingerprints().size());
+  }
 }
