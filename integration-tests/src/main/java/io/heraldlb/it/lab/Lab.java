@@ -346,6 +346,18 @@ public final class Lab implements AutoCloseable {
     return launcher.logDir();
   }
 
+  /**
+   * The control plane's own kubectl, as the lab's admin, with {@code args}; never throws on exit.
+   */
+  public Cmd.Result kubectl(Duration timeout, String... args) {
+    List<String> argv = new ArrayList<>();
+    argv.add(controlPlane().binaries().resolve("kubectl").toString());
+    argv.add("--kubeconfig");
+    argv.add(kubeconfig().toString());
+    argv.addAll(List.of(args));
+    return Cmd.run(argv, timeout);
+  }
+
   /** The root namespace's interface into the LAN. */
   public String rootLink() {
     return network.rootLink;

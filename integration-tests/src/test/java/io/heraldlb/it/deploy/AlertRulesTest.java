@@ -2,9 +2,7 @@ package io.heraldlb.it.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.heraldlb.it.lab.BuildScript;
 import io.heraldlb.it.lab.Programs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,26 +25,8 @@ class AlertRulesTest {
   private static final Path RULE =
       Programs.repositoryRoot().resolve("deploy/monitoring/prometheusrule.yaml");
 
-  private static Path promtool;
-
-  /** promtool, built on first use (a no-op once cached); the test is skipped without Go. */
-  private static synchronized Path promtool() {
-    if (promtool == null) {
-      assumeTrue(hasGo(), "no Go toolchain: promtool cannot be built, the rules are not run");
-      promtool = BuildScript.run("integration-tests/promtool/build.sh", "promtool");
-    }
-    return promtool;
-  }
-
-  private static boolean hasGo() {
-    try {
-      return new ProcessBuilder("go", "version").start().waitFor() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+  private static Path promtool() {
+    return GoTools.path("promtool");
   }
 
   /** The PrometheusRule's groups as a plain rules file, which is what promtool reads. */

@@ -54,18 +54,13 @@ class DeployOnRealApiIT {
 
   @Test
   void kubectlApplyKustomizationPassesTheRealApiServersValidationAndAdmission() {
-    Path kubectl = lab.controlPlane().binaries().resolve("kubectl");
     Cmd.Result applied =
-        Cmd.run(
-            List.of(
-                kubectl.toString(),
-                "--kubeconfig",
-                lab.kubeconfig().toString(),
-                "apply",
-                "--dry-run=server",
-                "-k",
-                Programs.repositoryRoot().resolve("deploy").toString()),
-            Duration.ofSeconds(60));
+        lab.kubectl(
+            Duration.ofSeconds(60),
+            "apply",
+            "--dry-run=server",
+            "-k",
+            Programs.repositoryRoot().resolve("deploy").toString());
     assertEquals(0, applied.exit(), applied.out() + applied.err());
     for (String object :
         List.of("daemonset.apps/heraldlb-speaker", "deployment.apps/heraldlb-allocator")) {
@@ -177,16 +172,7 @@ class DeployOnRealApiIT {
     Path kubectl = lab.controlPlane().binaries().resolve("kubectl");
     String overlay = Programs.repositoryRoot().resolve("deploy/secure-metrics").toString();
     Cmd.Result applied =
-        Cmd.run(
-            List.of(
-                kubectl.toString(),
-                "--kubeconfig",
-                lab.kubeconfig().toString(),
-                "apply",
-                "--dry-run=server",
-                "-k",
-                overlay),
-            Duration.ofSeconds(60));
+        lab.kubectl(Duration.ofSeconds(60), "apply", "--dry-run=server", "-k", overlay);
     assertEquals(0, applied.exit(), applied.out() + applied.err());
     Cmd.Result rendered =
         Cmd.run(List.of(kubectl.toString(), "kustomize", overlay), Duration.ofSeconds(60));

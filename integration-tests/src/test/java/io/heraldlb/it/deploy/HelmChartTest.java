@@ -2,7 +2,6 @@ package io.heraldlb.it.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.heraldlb.it.lab.BuildScript;
 import io.heraldlb.it.lab.Programs;
@@ -34,25 +33,8 @@ class HelmChartTest {
   private static final Path CHART = REPO.resolve("deploy/helm/heraldlb");
   private static final String NS = "heraldlb-system";
 
-  private static Path helm;
-
-  private static synchronized Path helm() {
-    if (helm == null) {
-      assumeTrue(hasGo(), "no Go toolchain: Helm cannot be built, the chart is not rendered");
-      helm = BuildScript.run("integration-tests/helm/build.sh", "helm");
-    }
-    return helm;
-  }
-
-  private static boolean hasGo() {
-    try {
-      return new ProcessBuilder("go", "version").start().waitFor() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+  private static Path helm() {
+    return GoTools.path("helm");
   }
 
   static String run(List<String> argv) throws Exception {

@@ -194,12 +194,7 @@ class AnnouncementIT {
   }
 
   private static String kubectl(String... args) {
-    List<String> argv = new java.util.ArrayList<>();
-    argv.add(lab.controlPlane().binaries().resolve("kubectl").toString());
-    argv.add("--kubeconfig");
-    argv.add(lab.kubeconfig().toString());
-    argv.addAll(List.of(args));
-    io.heraldlb.it.lab.Cmd.Result r = io.heraldlb.it.lab.Cmd.run(argv, Duration.ofSeconds(30));
+    io.heraldlb.it.lab.Cmd.Result r = lab.kubectl(Duration.ofSeconds(30), args);
     assertEquals(0, r.exit(), r.err());
     return r.out();
   }

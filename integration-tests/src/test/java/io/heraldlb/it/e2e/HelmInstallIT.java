@@ -72,18 +72,14 @@ class HelmInstallIT {
     // their place, with what the pods would get.
     for (String workload : List.of("daemonset/heraldlb-speaker", "deployment/heraldlb-allocator")) {
       Cmd.Result deleted =
-          Cmd.run(
-              List.of(
-                  lab.controlPlane().binaries().resolve("kubectl").toString(),
-                  "--kubeconfig",
-                  lab.kubeconfig().toString(),
-                  "-n",
-                  LabApi.HERALDLB_NAMESPACE,
-                  "delete",
-                  workload,
-                  "--cascade=background",
-                  "--wait=true"),
-              Duration.ofSeconds(60));
+          lab.kubectl(
+              Duration.ofSeconds(60),
+              "-n",
+              LabApi.HERALDLB_NAMESPACE,
+              "delete",
+              workload,
+              "--cascade=background",
+              "--wait=true");
       assertEquals(0, deleted.exit(), deleted.err());
     }
     lab.reseedSpeakerPods();
