@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.heraldlb.config.ConfigError;
 import io.heraldlb.kube.TokenReviewAuthorizer;
+import io.heraldlb.runtime.DaemonThreads;
 import io.heraldlb.runtime.MigrateCommand;
 import io.heraldlb.runtime.OpsServer;
 import io.heraldlb.runtime.ProcessMetrics;
@@ -90,11 +91,7 @@ public final class Main {
   private static TokenReviewAuthorizer scrapeAuthorizer(KubernetesClient client) {
     java.util.concurrent.ExecutorService reviews =
         java.util.concurrent.Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "scrape-authorization");
-              t.setDaemon(true);
-              return t;
-            });
+            DaemonThreads.named("scrape-authorization"));
     return new TokenReviewAuthorizer(client, reviews, System::nanoTime);
   }
 

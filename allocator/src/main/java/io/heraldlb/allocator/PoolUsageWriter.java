@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.heraldlb.kube.StatusObjects;
+import io.heraldlb.runtime.DaemonThreads;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,20 +50,22 @@ final class PoolUsageWriter implements AutoCloseable {
   private final AtomicReference<@Nullable List<AllocatorMetrics.PoolFigures>> latest =
       new AtomicReference<>();
   private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "pool-usage");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("pool-usage"));
 
-  /** Only on the executor's thread. */
-  private final Map<String, Usage> written = new HashMap<>();
+  /**
+   * What the API holds, as this writer last wrote or listed it; only on the executor's thread. A
+   * null value: an object an earlier leader wrote, its content unknown, so rewritten.
+   */
+  private final Map<String, @Nullable Usage> written = new HashMap<>();
 
   private static final Duration WARN_EVERY = Duration.ofMinutes(1);
   private long lastWarned;
   private boolean listed;
-  private boolean noCrd;
+
+  /**
+   * When the CRD was found missing (0: it is there); looked for again after {@link #WARN_EVERY}.
+   */
+  private long noCrdSince;
 
   PoolUsageWriter(KubernetesClient client, String namespace) {
     this.client = client;
@@ -94,7 +97,11 @@ final class PoolUsageWriter implements AutoCloseable {
 
   private void flush() {
     List<AllocatorMetrics.PoolFigures> figures = latest.getAndSet(null);
-    if (figures == null || noCrd) {
+    if (figures == null) {
+      return;
+    }
+    if (noCrdSince != 0 && System.nanoTime() - noCrdSince < WARN_EVERY.toNanos()) {
+      latest.compareAndSet(null, figures); // kept for when the CRD is there
       return;
     }
     Map<String, Usage> now = usage(figures);
@@ -103,9 +110,7 @@ final class PoolUsageWriter implements AutoCloseable {
         // What an earlier leader wrote: gone pools are found by this list, the rest rewritten.
         for (GenericKubernetesResource o :
             client.genericKubernetesResources(CONTEXT).inNamespace(namespace).list().getItems()) {
-          written.put(
-              o.getMetadata().getName(),
-              new Usage(List.of(), BigInteger.ONE.negate(), BigInteger.ZERO));
+          written.put(o.getMetadata().getName(), null);
         }
         listed = true;
       }
@@ -118,6 +123,7 @@ final class PoolUsageWriter implements AutoCloseable {
           written.put(e.getKey(), e.getValue());
         }
       }
+      noCrdSince = 0;
       for (String gone : new ArrayList<>(written.keySet())) {
         if (!now.containsKey(gone)) {
           client.genericKubernetesResources(CONTEXT).inNamespace(namespace).withName(gone).delete();
@@ -126,11 +132,13 @@ final class PoolUsageWriter implements AutoCloseable {
       }
     } catch (KubernetesClientException e) {
       latest.compareAndSet(null, figures); // try again next period
-      if (e.getCode() == 404) {
-        noCrd = true;
-        log.warn(
-            "the PoolUsage CRD is not installed (kubectl apply -k deploy/): pool usage is shown"
-                + " in metrics only");
+      if (StatusObjects.crdMissing(e)) {
+        if (noCrdSince == 0) {
+          log.warn(
+              "the PoolUsage CRD is not installed (kubectl apply -k deploy/): pool usage is shown"
+                  + " in metrics only until it is");
+        }
+        noCrdSince = System.nanoTime();
       } else if (System.nanoTime() - lastWarned > WARN_EVERY.toNanos() || lastWarned == 0) {
         lastWarned = System.nanoTime();
         log.warn(

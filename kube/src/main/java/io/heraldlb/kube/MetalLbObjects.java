@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.heraldlb.runtime.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,12 +46,7 @@ public final class MetalLbObjects implements AutoCloseable {
   private final boolean warnAboutBgp;
   private final Runnable onChange;
   private final ScheduledExecutorService recheck =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "metallb-discovery");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("metallb-discovery"));
   private volatile @Nullable SharedIndexInformer<GenericKubernetesResource> pools;
   private volatile @Nullable SharedIndexInformer<GenericKubernetesResource> advertisements;
   private volatile boolean looked;

@@ -27,6 +27,16 @@ public final class StatusObjects {
         .build();
   }
 
+  /**
+   * Whether {@code e} says the kind itself is unknown (its CRD not installed), not one object
+   * missing.
+   */
+  public static boolean crdMissing(io.fabric8.kubernetes.client.KubernetesClientException e) {
+    return e.getCode() == 404
+        && e.getMessage() != null
+        && e.getMessage().contains("the server could not find the requested resource");
+  }
+
   /** The Announcement's name for {@code ip}: its digits, IPv6 written out in full. */
   public static String announcementName(IpAddress ip) {
     if (ip.isV4()) {

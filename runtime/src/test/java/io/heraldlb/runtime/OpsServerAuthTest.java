@@ -8,7 +8,6 @@ import io.heraldlb.runtime.ScrapeAuthorizer.Verdict;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,15 +15,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,18 +116,7 @@ class OpsServerAuthTest {
 
   @Test
   void pipelinedAnswersKeepTheirOrderWhileAScrapeWaitsForItsVerdict() throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    try (InputStream in =
-        java.nio.file.Files.newInputStream(OpsServerTlsTest.dir().resolve("tls.crt"))) {
-      trust.setCertificateEntry(
-          "ops", CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, tmf.getTrustManagers(), null);
+    SSLContext tls = OpsServerTlsTest.trustingOnly(OpsServerTlsTest.dir().resolve("tls.crt"));
     try (SSLSocket socket =
         (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", server.port())) {
       socket.setSoTimeout(5000);

@@ -32,6 +32,14 @@ class OpsServerTlsTest {
 
   /** A client that trusts exactly the test certificate, as a Prometheus given its CA would. */
   static HttpClient trusting(Path cert) throws Exception {
+    return HttpClient.newBuilder()
+        .sslContext(trustingOnly(cert))
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  /** TLS that trusts exactly {@code cert}. */
+  static SSLContext trustingOnly(Path cert) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     try (InputStream in = java.nio.file.Files.newInputStream(cert)) {
@@ -43,10 +51,7 @@ class OpsServerTlsTest {
     tmf.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);
-    return HttpClient.newBuilder()
-        .sslContext(context)
-        .connectTimeout(Duration.ofSeconds(5))
-        .build();
+    return context;
   }
 
   @Test

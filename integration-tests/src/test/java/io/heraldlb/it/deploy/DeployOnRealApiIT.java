@@ -359,14 +359,7 @@ class DeployOnRealApiIT {
   }
 
   private static Set<String> poolUsages() {
-    return kube
-        .genericKubernetesResources("heraldlb.io/v1alpha1", "PoolUsage")
-        .inNamespace(LabApi.HERALDLB_NAMESPACE)
-        .list()
-        .getItems()
-        .stream()
-        .map(o -> o.getMetadata().getName())
-        .collect(java.util.stream.Collectors.toSet());
+    return Set.copyOf(names("PoolUsage"));
   }
 
   private static Service service(String name) {
@@ -374,8 +367,13 @@ class DeployOnRealApiIT {
   }
 
   private static List<String> announcements() {
+    return names("Announcement");
+  }
+
+  /** The names of HeraldLB's status objects of {@code kind} (heraldlb.io/v1alpha1). */
+  private static List<String> names(String kind) {
     return kube
-        .genericKubernetesResources("heraldlb.io/v1alpha1", "Announcement")
+        .genericKubernetesResources("heraldlb.io/v1alpha1", kind)
         .inNamespace(LabApi.HERALDLB_NAMESPACE)
         .list()
         .getItems()

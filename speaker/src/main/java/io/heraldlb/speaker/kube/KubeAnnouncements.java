@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.heraldlb.config.IpAddress;
 import io.heraldlb.kube.StatusObjects;
+import io.heraldlb.runtime.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,12 +61,7 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
   private final Supplier<Set<String>> members;
   private final Clock clock;
   private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "announcements");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("announcements"));
 
   /** Only on the executor's thread, as are the two below. */
   private final Map<IpAddress, Wanted> wanted = new HashMap<>();
@@ -191,9 +187,7 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
   }
 
   private void failed(String what, KubernetesClientException e) {
-    if (e.getCode() == 404
-        && e.getMessage() != null
-        && e.getMessage().contains("the server could not find the requested resource")) {
+    if (StatusObjects.crdMissing(e)) {
       noCrd = true;
       log.warn(
           "cannot {}: the Announcement CRD is not installed (kubectl apply -k deploy/); who"
@@ -228,8 +222,8 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
         }
         write(w);
       }
-      Set<String> live = new LinkedHashSet<>(members.get());
-      boolean collector = !live.isEmpty() && node.equals(live.stream().sorted().findFirst().get());
+      Set<String> live = members.get();
+      boolean collector = !live.isEmpty() && node.equals(java.util.Collections.min(live));
       Set<String> mine = new LinkedHashSet<>();
       wanted.keySet().forEach(ip -> mine.add(nameFor(ip)));
       for (GenericKubernetesResource o : listed) {

@@ -2,6 +2,7 @@ package io.heraldlb.speaker.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.heraldlb.kube.EventWriter;
+import io.heraldlb.runtime.DaemonThreads;
 import io.heraldlb.speaker.plan.ServiceInfo;
 import java.time.Clock;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,11 +21,7 @@ public final class KubeEvents implements EventSink, AutoCloseable {
           0,
           TimeUnit.SECONDS,
           new LinkedBlockingQueue<>(), // bounded by the writer's backlog
-          r -> {
-            Thread t = new Thread(r, "events");
-            t.setDaemon(true);
-            return t;
-          });
+          DaemonThreads.named("events"));
   private final EventWriter writer;
 
   public KubeEvents(KubernetesClient client, String node, Clock clock) {
