@@ -218,7 +218,12 @@ final class SpeakerLoop {
     try {
       if (!stopping) {
         announcer.tick();
-        announcer.expireHandovers();
+        for (IpAddress ip : announcer.expireHandovers()) {
+          log.info(
+              "stopped answering for {}: its new announcer was not heard within {}",
+              ip,
+              HANDOVER_GRACE);
+        }
       }
       settleConflicts();
     } catch (RuntimeException e) {

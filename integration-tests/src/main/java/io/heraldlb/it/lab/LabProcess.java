@@ -133,12 +133,20 @@ public final class LabProcess {
    * returns that line. Fails at once, with the log's tail, if the process exits first.
    */
   public String awaitLog(String regex, Duration timeout) {
+    return awaitLog(regex, 0, timeout);
+  }
+
+  /**
+   * As {@link #awaitLog(String, Duration)}, looking only at lines after the first {@code skip}
+   * ({@code output().size()} taken before the event the line reports).
+   */
+  public String awaitLog(String regex, int skip, Duration timeout) {
     Pattern pattern = Pattern.compile(regex);
     return Await.value(
         name() + " to log /" + regex + "/ (log: " + log() + ")",
         timeout,
         () -> {
-          for (String line : output()) {
+          for (String line : output().stream().skip(skip).toList()) {
             if (pattern.matcher(line).find()) {
               return java.util.Optional.of(line);
             }

@@ -118,20 +118,21 @@ public final class Announcer {
     return handingOver.containsKey(ip);
   }
 
-  /** Stops answering for addresses whose handover grace has passed. */
-  public void expireHandovers() {
+  /** Stops answering for addresses whose handover grace has passed; returns them. */
+  public List<IpAddress> expireHandovers() {
     Instant now = clock.instant();
-    boolean changed = false;
+    List<IpAddress> expired = new ArrayList<>();
     for (Map.Entry<IpAddress, Instant> e : List.copyOf(handingOver.entrySet())) {
       if (!now.isBefore(e.getValue())) {
         handingOver.remove(e.getKey());
         current.remove(e.getKey());
-        changed = true;
+        expired.add(e.getKey());
       }
     }
-    if (changed) {
+    if (!expired.isEmpty()) {
       publish();
     }
+    return expired;
   }
 
   /** Stops answering for {@code ip} without a new plan: a successor has taken it over. */
