@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the base image HeraldLB's images start from, out of Debian packages alone: no registry.
 #
-#   deploy/image/base.sh ARCH    # ARCH: amd64 or arm64; prints the image tar's path
+#   deploy/image/base.sh ARCH [OUT]   # ARCH: amd64 or arm64; prints the image tar's path
+#
+# With OUT, the image tar is also linked (or copied) there: the `image` profile's fixed path.
 #
 # The filesystem is Debian bookworm's headless Java 17 runtime and libpcap (the speaker's portable
 # transport), extracted by mmdebstrap without running any package script, so a foreign
@@ -30,8 +32,15 @@ epoch="${SOURCE_DATE_EPOCH:-1767225600}" # 2026-01-01T00:00:00Z
 key="$(sha256sum "$0" | cut -c1-12)"
 out_dir="${HERALDLB_CACHE:-$HOME/.cache/heraldlb}/image-base/$key"
 out="$out_dir/heraldlb-base-$arch.tar"
+publish() {
+  if [ -n "${2:-}" ]; then
+    mkdir -p "$(dirname "$2")"
+    ln -f "$1" "$2" 2>/dev/null || cp "$1" "$2"
+  fi
+  echo "$1"
+}
 if [ -s "$out" ]; then
-  echo "$out"
+  publish "$out" "${2:-}"
   exit 0
 fi
 command -v mmdebstrap >/dev/null || {
@@ -43,7 +52,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/image" "$out_dir"
 
-# The hook runs on the build host with the extracted tree as $1.
+# The hook runs on the build host, after extraction (the extract variant has no customize phase),
+# with the tree as $1.
 cat >"$work/customize.sh" <<EOF
 #!/bin/sh
 set -eu
@@ -64,7 +74,7 @@ chmod +x "$work/customize.sh"
 
 SOURCE_DATE_EPOCH="$epoch" mmdebstrap --quiet --variant=extract --arch="$arch" \
   --include="$packages" --aptopt='APT::Install-Recommends "false"' \
-  --customize-hook="$work/customize.sh \"\$1\"" \
+  --extract-hook="$work/customize.sh \"\$1\"" \
   "$suite" "$work/rootfs.tar" "$mirror" >&2
 
 # One layer: the tree, gzipped; its diff_id is the digest of the uncompressed tar.
@@ -84,4 +94,4 @@ printf '[{"Config":"config.json","RepoTags":["localhost/heraldlb-base:%s-%s"],"L
 tar --sort=name --mtime="@$epoch" --owner=0 --group=0 --numeric-owner -C "$work/image" \
   -cf "$work/base.tar" manifest.json config.json layer.tar.gz
 mv "$work/base.tar" "$out"
-echo "$out"
+publish "$out" "${2:-}"
