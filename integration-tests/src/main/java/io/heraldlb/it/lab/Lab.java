@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -382,6 +383,13 @@ public final class Lab implements AutoCloseable {
    * extraEnv} overrides the defaults, and an empty value removes one.
    */
   public LabProcess startSpeaker(LabNode node, Map<String, String> extraEnv) {
+    List<String> jar = List.of("-jar", Programs.speakerJar().toString());
+    return launcher.java(
+        "speaker-" + node.name(), node.netns(), speakerEnv(node, extraEnv), jvmArgs, jar);
+  }
+
+  /** The DaemonSet's environment for {@code node}'s speaker, with {@code extraEnv} over it. */
+  private Map<String, String> speakerEnv(LabNode node, Map<String, String> extraEnv) {
     Map<String, String> env = new LinkedHashMap<>(kubeEnv(LabApi.SPEAKER_ACCOUNT));
     env.put("HERALDLB_MEMBERSHIP_KEY_DIR", speakerGroupKey().toString());
     env.put("HERALDLB_NODE_NAME", node.name());
@@ -393,8 +401,42 @@ public final class Lab implements AutoCloseable {
     }
     env.putAll(extraEnv);
     env.values().removeIf(String::isEmpty); // an empty value in extraEnv unsets the variable
-    List<String> jar = List.of("-jar", Programs.speakerJar().toString());
-    return launcher.java("speaker-" + node.name(), node.netns(), env, jvmArgs, jar);
+    return env;
+  }
+
+  /**
+   * Starts the speaker from an unpacked container image instead of the jar: {@code rootfs} is the
+   * image's filesystem, {@code entrypoint} and {@code imageEnv} its config's, {@code user} who it
+   * runs as (the DaemonSet's {@code runAsUser}). Runs as a container runtime would, near enough:
+   * inside the node's namespace (whose private mount namespace {@code ip netns exec} makes) with
+   * /proc, /sys and /dev mounted into the tree and the kubeconfig's and the group key's directories
+   * bound at their own paths, then {@code chroot}. The mounts end with the process. The lab's JVM
+   * flags go in {@code JAVA_TOOL_OPTIONS}.
+   */
+  public LabProcess startSpeakerFromImage(
+      LabNode node,
+      Path rootfs,
+      List<String> entrypoint,
+      Map<String, String> imageEnv,
+      String user,
+      Map<String, String> extraEnv) {
+    Map<String, String> env = new LinkedHashMap<>(imageEnv);
+    env.putAll(speakerEnv(node, extraEnv));
+    env.put("JAVA_TOOL_OPTIONS", String.join(" ", jvmArgs));
+    StringBuilder script = new StringBuilder("set -e; r=\"$1\"; u=\"$2\"; shift 2\n");
+    script.append("mount -t proc proc \"$r/proc\"; mount --rbind /sys \"$r/sys\"\n");
+    script.append("mount --rbind /dev \"$r/dev\"\n");
+    Set<Path> binds =
+        new TreeSet<>(List.of(Path.of(env.get("KUBECONFIG")).getParent(), speakerGroupKey()));
+    for (Path dir : binds) {
+      script.append("mkdir -p \"$r").append(dir).append("\"; mount --bind ").append(dir);
+      script.append(" \"$r").append(dir).append("\"\n");
+    }
+    script.append("exec chroot --userspec=\"$u\" \"$r\" \"$@\"\n");
+    List<String> argv =
+        new ArrayList<>(List.of("sh", "-c", script.toString(), "sh", rootfs.toString(), user));
+    argv.addAll(entrypoint);
+    return launcher.start("speaker-image-" + node.name(), node.netns(), env, argv);
   }
 
   public LabProcess startSpeaker(LabNode node) {
