@@ -3,7 +3,6 @@ package io.heraldlb.it.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.heraldlb.it.lab.Await;
 import io.heraldlb.it.lab.BuildScript;
@@ -17,10 +16,7 @@ import io.heraldlb.it.lab.Programs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -66,46 +62,10 @@ class HelmInstallIT {
     assertEquals(0, installed.exit(), installed.out() + installed.err());
     assertTrue(installed.out().contains("STATUS: deployed"), installed.out());
 
-    // The lab has no kubelet: the chart's DaemonSet and Deployment would never run a pod, and the
-    // DaemonSet's controller takes over the pods the lab's speakers stand for. The chart's
-    // workloads are removed (everything else it installed stays) and the lab's processes run in
-    // their place, with what the pods would get.
-    for (String workload : List.of("daemonset/heraldlb-speaker", "deployment/heraldlb-allocator")) {
-      Cmd.Result deleted =
-          lab.kubectl(
-              Duration.ofSeconds(60),
-              "-n",
-              LabApi.HERALDLB_NAMESPACE,
-              "delete",
-              workload,
-              "--cascade=background",
-              "--wait=true");
-      assertEquals(0, deleted.exit(), deleted.err());
-    }
-    lab.reseedSpeakerPods();
-
-    // The key the chart made, as the kubelet would mount it.
-    Secret key =
-        lab.kube()
-            .secrets()
-            .inNamespace(LabApi.HERALDLB_NAMESPACE)
-            .withName("heraldlb-membership")
-            .get();
-    Path keyDir = Files.createDirectories(lab.logDir().resolve("chart-membership"));
-    for (String file : List.of("tls.crt", "tls.key")) {
-      Files.write(keyDir.resolve(file), Base64.getDecoder().decode(key.getData().get(file)));
-    }
-
-    List<LabProcess> programs = new ArrayList<>();
+    List<LabProcess> programs = StandInKubelet.runInstalledPods(lab, "heraldlb-membership");
     try {
-      programs.add(lab.startAllocator());
-      for (LabNode node : lab.nodes()) {
-        programs.add(
-            lab.startSpeaker(node, Map.of("HERALDLB_MEMBERSHIP_KEY_DIR", keyDir.toString())));
-      }
       Cluster cluster = new Cluster(lab);
       Traffic traffic = new Traffic(lab);
-      lab.serveServices();
       cluster.manifests().applyFile(Programs.repositoryRoot().resolve("deploy/examples/web.yaml"));
       Service web = cluster.awaitIp("default", "web");
       assertEquals("192.168.1.240", Cluster.ip(web), "the first address of the chart's pool");
@@ -126,9 +86,7 @@ class HelmInstallIT {
               + " backend answers curl from the client%n",
           announcer.name());
     } finally {
-      for (LabProcess p : programs) {
-        lab.terminateWatcher(p);
-      }
+      StandInKubelet.stop(lab, programs);
     }
   }
 }
