@@ -3,6 +3,11 @@
 #
 #   sudo ./integration-tests/bench.sh speaker [options]   failover, hand-over, ARP latency, memory
 #                                                         on a three-node network-namespace lab
+#   sudo ./integration-tests/bench.sh compare [options]   HeraldLB against MetalLB (its own speaker and
+#                                                         controller, built from its Go module) in one
+#                                                         lab on the real control plane: failover,
+#                                                         ARP latency, memory, 1,000 Services; results
+#                                                         in integration-tests/target/bench/
 #   ./integration-tests/bench.sh allocator                the IPAM core (JMH, against a naive scan),
 #                                                         memory per assignment, and 1,000 Services
 #                                                         against the mock API server (against a
@@ -23,6 +28,7 @@ cd "$repo"
 die() { echo "bench.sh: $*" >&2; exit 1; }
 usage() {
   echo "usage: sudo $0 speaker [--help | options]" >&2
+  echo "       sudo $0 compare [--help | options]" >&2
   echo "       $0 allocator" >&2
   echo "       $0 ops" >&2
   exit 2
@@ -47,6 +53,14 @@ case "$command" in
     [ "${BENCH_SKIP_BUILD:-}" = 1 ] || build
     heraldlb_lab_java
     with_lab_lock "${lab_java[@]}" io.heraldlb.it.bench.SpeakerBenchmark "$@"
+    ;;
+  compare)
+    [ "$(id -u)" = 0 ] || die "the lab needs root (network namespaces, raw sockets): sudo $0 compare $*"
+    [ "${BENCH_SKIP_BUILD:-}" = 1 ] || build
+    GOTOOLCHAIN=local ./integration-tests/kube/build.sh >/dev/null
+    GOTOOLCHAIN=local ./integration-tests/metallb/build.sh >/dev/null
+    heraldlb_lab_java
+    with_lab_lock "${lab_java[@]}" io.heraldlb.it.bench.CompareBenchmark "$@"
     ;;
   ops)
     echo "bench.sh: building the ops endpoint benchmark" >&2

@@ -358,9 +358,13 @@ public final class SpeakerBenchmark {
   }
 
   private Stats latencies(ArpWire wire, String target) {
+    return latencies(wire, speakers.client(), target);
+  }
+
+  /** The reply latencies, in µs, of the client's requests for {@code target} on the wire. */
+  static Stats latencies(ArpWire wire, LabClient client, String target) {
     List<Double> micros = new ArrayList<>();
-    for (ArpWire.Exchange e :
-        wire.exchanges(target, speakers.client().ip(), speakers.client().mac(), 100_000_000L)) {
+    for (ArpWire.Exchange e : wire.exchanges(target, client.ip(), client.mac(), 100_000_000L)) {
       e.latencyNanos().ifPresent(n -> micros.add(n / 1e3));
     }
     return Stats.of(micros);

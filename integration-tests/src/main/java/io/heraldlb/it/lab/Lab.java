@@ -443,6 +443,14 @@ public final class Lab implements AutoCloseable {
     return startSpeaker(node, Map.of());
   }
 
+  /**
+   * Starts any program inside {@code node}'s namespace (null: the root namespace), logging to
+   * NAME.log in the lab's log directory; close() stops it.
+   */
+  public LabProcess start(String name, LabNode node, Map<String, String> env, List<String> argv) {
+    return launcher.start(name, node == null ? null : node.netns(), env, argv);
+  }
+
   private Path speakerGroupKey;
 
   /** The lab's speaker group key (the Secret's files), made on first use. */

@@ -99,6 +99,38 @@ public final class LabClient {
     return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
+  /**
+   * Starts {@link ArpProbe} in the client namespace: {@code count} broadcast ARP requests for
+   * {@code target}, one every {@code interval}.
+   */
+  public LabProcess startProbe(String target, int count, Duration interval) {
+    List<String> argv = new ArrayList<>(List.of(Netns.exec(netns, Programs.java())));
+    argv.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx48m"));
+    argv.addAll(
+        List.of(
+            "-cp",
+            Programs.labClasspath(),
+            ArpProbe.class.getName(),
+            iface(),
+            mac,
+            ip,
+            target,
+            Integer.toString(count),
+            Long.toString(interval.toNanos() / 1000)));
+    return LabProcess.start(
+        new LabProcess.Spec(
+            "arp-probe", argv, java.util.Map.of(), launcher.logDir().resolve("arp-probe.log")));
+  }
+
+  /** Sends the probes and waits until they are all sent. */
+  public void probe(String target, int count, Duration interval) {
+    LabProcess p = startProbe(target, count, interval);
+    int exit = p.awaitExit(interval.multipliedBy(count).plusSeconds(30));
+    if (exit != 0) {
+      throw new LabException("ARP probe failed (" + exit + "): " + p.tail(10));
+    }
+  }
+
   /** Forgets the neighbour entry, so the next packet resolves the address afresh. */
   public void flushNeighbour(String target) {
     exec(Duration.ofSeconds(5), "ip", "neigh", "flush", "to", target, "dev", iface());

@@ -59,21 +59,38 @@ final class Seeds {
 
   /** The speaker DaemonSet's pod on that node: host network, so its pod IP is the node IP. */
   static Pod speakerPod(KubernetesClient client, LabNode node) {
+    return hostNetworkPod(
+        client,
+        LabApi.HERALDLB_NAMESPACE,
+        "heraldlb-speaker-" + node.name(),
+        Map.of(LabApi.SPEAKER_LABEL, LabApi.SPEAKER_LABEL_VALUE),
+        LabApi.SPEAKER_ACCOUNT,
+        node);
+  }
+
+  /** A running, ready pod on the host network of {@code node}: its pod IP is the node's. */
+  static Pod hostNetworkPod(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      Map<String, String> labels,
+      String serviceAccount,
+      LabNode node) {
     Pod object =
         new PodBuilder()
             .withNewMetadata()
-            .withName("heraldlb-speaker-" + node.name())
-            .withNamespace(LabApi.HERALDLB_NAMESPACE)
-            .addToLabels(LabApi.SPEAKER_LABEL, LabApi.SPEAKER_LABEL_VALUE)
+            .withName(name)
+            .withNamespace(namespace)
+            .withLabels(labels)
             .endMetadata()
             .withNewSpec()
             .withNodeName(node.name())
             .withHostNetwork(true)
-            .withServiceAccountName(LabApi.SPEAKER_ACCOUNT)
+            .withServiceAccountName(serviceAccount)
             .withAutomountServiceAccountToken(false)
             .addNewContainer()
-            .withName("speaker")
-            .withImage("ghcr.io/heraldlb/speaker:lab")
+            .withName("program")
+            .withImage("ghcr.io/heraldlb/lab:lab")
             .endContainer()
             .endSpec()
             .build();

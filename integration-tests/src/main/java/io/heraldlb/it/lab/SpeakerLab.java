@@ -265,36 +265,14 @@ public final class SpeakerLab {
     capture.stop();
   }
 
-  /**
-   * Starts {@link ArpProbe} in the client namespace: {@code count} broadcast ARP requests for
-   * {@code target}, one every {@code interval}.
-   */
+  /** As {@link LabClient#startProbe}. */
   public LabProcess startProbe(String target, int count, Duration interval) {
-    LabClient c = client();
-    List<String> argv = new ArrayList<>(List.of(Netns.exec(c.netns(), Programs.java())));
-    argv.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx48m"));
-    argv.addAll(
-        List.of(
-            "-cp",
-            Programs.labClasspath(),
-            ArpProbe.class.getName(),
-            c.iface(),
-            c.mac(),
-            c.ip(),
-            target,
-            Integer.toString(count),
-            Long.toString(interval.toNanos() / 1000)));
-    return LabProcess.start(
-        new LabProcess.Spec("arp-probe", argv, Map.of(), lab.logDir().resolve("arp-probe.log")));
+    return client().startProbe(target, count, interval);
   }
 
-  /** Sends the probes and waits until they are all sent. */
+  /** As {@link LabClient#probe}. */
   public void probe(String target, int count, Duration interval) {
-    LabProcess p = startProbe(target, count, interval);
-    int exit = p.awaitExit(interval.multipliedBy(count).plusSeconds(30));
-    if (exit != 0) {
-      throw new LabException("ARP probe failed (" + exit + "): " + p.tail(10));
-    }
+    client().probe(target, count, interval);
   }
 
   /** Who the election must pick among {@code nodes}: the smallest sha256(node#ip), unsigned. */

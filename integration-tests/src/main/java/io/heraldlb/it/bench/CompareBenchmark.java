@@ -1,0 +1,711 @@
+package io.heraldlb.it.bench;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.heraldlb.it.lab.ArpWire;
+import io.heraldlb.it.lab.Await;
+import io.heraldlb.it.lab.Lab;
+import io.heraldlb.it.lab.LabApi;
+import io.heraldlb.it.lab.LabClient;
+import io.heraldlb.it.lab.LabException;
+import io.heraldlb.it.lab.LabNode;
+import io.heraldlb.it.lab.LabProcess;
+import io.heraldlb.it.lab.Workloads;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+
+/**
+ * HeraldLB against MetalLB, in one lab on the real control plane, probed by the same client: each
+ * scenario runs first on HeraldLB, then on MetalLB (its own speaker and controller, built from its
+ * module), and every figure is printed with both values, their ratio and the target. Not part of
+ * {@code mvn verify}: {@code sudo ./integration-tests/bench.sh compare}.
+ *
+ * <p>Long on purpose: one method per scenario, each printing what it measured; the two programs are
+ * driven through {@link Contender}.
+ */
+public final class CompareBenchmark {
+  static final String USAGE =
+      """
+      usage: bench.sh compare [--kill-trials N] [--stop-trials N] [--arp-requests N]
+                              [--services N] [--only kill,stop,latency,memory,services]
+                              [--out DIR]
+        defaults: 20 SIGKILL and 10 SIGSTOP trials, 600 ARP requests per target and spacing
+        (10 ms and 1 ms), 1000 Services, results in integration-tests/target/bench/
+      """;
+
+  private static final int SERVICE_PORT = 80;
+  private static final Duration BURST = Duration.ofMillis(5600);
+  private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(60);
+  private static final int WRITERS = 8;
+
+  record Options(
+      int killTrials, int stopTrials, int arpRequests, int services, Set<String> only, Path out) {
+    boolean runs(String phase) {
+      return only.isEmpty() || only.contains(phase);
+    }
+  }
+
+  private final PrintStream out;
+  private final Options options;
+  private final Report report;
+  private Lab lab;
+
+  CompareBenchmark(PrintStream out, Options options) {
+    this.out = out;
+    this.options = options;
+    this.report = new Report(out);
+  }
+
+  public static void main(String[] args) {
+    Options options;
+    try {
+      options = parse(List.of(args));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.print(USAGE);
+      System.exit(2);
+      return;
+    }
+    try {
+      new CompareBenchmark(System.out, options).run();
+    } catch (LabException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
+  static Options parse(List<String> args) {
+    int kill = 20;
+    int stop = 10;
+    int arp = 600;
+    int services = 1000;
+    Set<String> only = new LinkedHashSet<>();
+    Path outDir = Path.of("integration-tests/target/bench");
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.equals("--help")) {
+        throw new IllegalArgumentException("");
+      }
+      if (i + 1 >= args.size()) {
+        throw new IllegalArgumentException(a + " needs a value");
+      }
+      String v = args.get(++i);
+      switch (a) {
+        case "--kill-trials" -> kill = number(a, v);
+        case "--stop-trials" -> stop = number(a, v);
+        case "--arp-requests" -> arp = number(a, v);
+        case "--services" -> services = number(a, v);
+        case "--only" -> only.addAll(Arrays.asList(v.split(",")));
+        case "--out" -> outDir = Path.of(v);
+        default -> throw new IllegalArgumentException("unknown option " + a);
+      }
+    }
+    Set<String> phases = Set.of("kill", "stop", "latency", "memory", "services");
+    for (String phase : only) {
+      if (!phases.contains(phase)) {
+        throw new IllegalArgumentException("--only takes " + phases + ", not " + phase);
+      }
+    }
+    return new Options(kill, stop, arp, services, only, outDir);
+  }
+
+  private static int number(String name, String value) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n < 1) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " needs a positive number, was " + value);
+    }
+  }
+
+  /** Services with an address, polled: seconds since the first create, and how many. */
+  record Timeline(List<Double> seconds, List<Double> addressed) {
+    static Timeline empty() {
+      return new Timeline(new ArrayList<>(), new ArrayList<>());
+    }
+  }
+
+  /** What one contender measured. */
+  private static final class Phase {
+    final Map<String, List<Double>> neighbour = new LinkedHashMap<>();
+    final Map<String, List<Double>> http = new LinkedHashMap<>();
+    final Map<Duration, Stats> latency = new LinkedHashMap<>();
+    final Map<Duration, Stats> kernel = new LinkedHashMap<>();
+    double speakerRssIdle = Double.NaN;
+    double allocatorRssIdle = Double.NaN;
+    double idleCpu = Double.NaN;
+    double pendingMs = Double.NaN;
+    double burstMs = Double.NaN;
+    Timeline burstTimeline = Timeline.empty();
+    double announcerRssLoaded = Double.NaN;
+    double allocatorRssLoaded = Double.NaN;
+    int announcedLoaded;
+  }
+
+  void run() {
+    long t0 = System.nanoTime();
+    try (Lab started = Lab.builder().nodes(3).kube(LabApi.Kind.REAL).start()) {
+      lab = started;
+      lab.serveServices();
+      out.printf(
+          "lab %s: 3 nodes on the real control plane, client %s, logs %s%n",
+          lab.run(), lab.client().ip(), lab.logDir());
+      report.context("lab", "3 nodes, real kube-apiserver, kube-proxy per node");
+      report.context("machine", Runtime.getRuntime().availableProcessors() + " CPUs");
+      double baselineMs = Double.NaN;
+      Timeline baselineTimeline = Timeline.empty();
+      if (options.runs("services")) {
+        out.printf(
+            "== baseline: a bare client creating %d Services and writing each status%n",
+            options.services());
+        long start = System.nanoTime();
+        baselineTimeline = createServices("bench-baseline", options.services(), true, true);
+        baselineMs = (System.nanoTime() - start) / 1e6;
+        out.printf("  done in %.0f ms%n", baselineMs);
+        deleteNamespace("bench-baseline");
+      }
+      Map<String, Phase> phases = new LinkedHashMap<>();
+      for (Contender c : List.of(new Contender.HeraldLb(lab), new Contender.MetalLb(lab))) {
+        phases.put(c.name(), measure(c));
+      }
+      rows(phases.get("HeraldLB"), phases.get("MetalLB"), baselineMs);
+      if (options.runs("services")) {
+        timeline("bare client", baselineTimeline);
+      }
+      report.context("took", (System.nanoTime() - t0) / 1_000_000_000L + " s");
+      report.write(options.out());
+      Plots.write(report, options.out());
+      out.printf("%nresults: %s/results.md, results.json, *.png%n", options.out());
+    }
+  }
+
+  private Phase measure(Contender c) {
+    out.printf("%n===== %s =====%n", c.name());
+    Phase phase = new Phase();
+    c.start();
+    String ip = lab.subnet().v4(100);
+    try {
+      createBenchService(ip);
+      LabNode winner = stableAnnouncer(ip);
+      out.printf("%s: bench service at %s, announced by %s%n", c.name(), ip, winner.name());
+      if (options.runs("kill")) {
+        failover(c, ip, phase, "SIGKILL", options.killTrials(), LabProcess::kill);
+      }
+      if (options.runs("stop")) {
+        failover(c, ip, phase, "SIGSTOP", options.stopTrials(), LabProcess::freeze);
+      }
+      if (options.runs("latency")) {
+        for (Duration spacing : List.of(Duration.ofMillis(10), Duration.ofMillis(1))) {
+          latency(ip, spacing, phase);
+        }
+      }
+      if (options.runs("memory")) {
+        idle(c, ip, phase);
+      }
+      if (options.runs("services")) {
+        services(c, phase);
+      }
+    } finally {
+      lab.kube().services().inNamespace("default").withName("bench").delete();
+      c.stop();
+    }
+    return phase;
+  }
+
+  /** The measured Service: its address asked for by MetalLB's annotation, which both read. */
+  private void createBenchService(String ip) {
+    Service svc =
+        new ServiceBuilder()
+            .withNewMetadata()
+            .withName("bench")
+            .withNamespace("default")
+            .addToAnnotations("metallb.io/loadBalancerIPs", ip)
+            .endMetadata()
+            .withNewSpec()
+            .withType("LoadBalancer")
+            .addToSelector("app", "bench")
+            .addNewPort()
+            .withPort(SERVICE_PORT)
+            .withProtocol("TCP")
+            .endPort()
+            .endSpec()
+            .build();
+    lab.kube().services().resource(svc).create();
+    Await.until(
+        "the bench Service to get " + ip,
+        Duration.ofSeconds(60),
+        () ->
+            ips(lab.kube().services().inNamespace("default").withName("bench").get()).contains(ip));
+  }
+
+  /** The node that alone answers ARP for {@code ip}, the same twice, a burst apart. */
+  private LabNode stableAnnouncer(String ip) {
+    return Await.value(
+        "one node to answer for " + ip + " steadily",
+        Duration.ofSeconds(120),
+        () -> {
+          Optional<LabNode> first = announcer(ip);
+          if (first.isEmpty()) {
+            return Optional.empty();
+          }
+          Await.pause(BURST);
+          return announcer(ip).filter(first.get()::equals);
+        });
+  }
+
+  private Optional<LabNode> announcer(String ip) {
+    List<String> macs = lab.client().arpingBroadcast(ip, 1, Duration.ofSeconds(1)).distinctMacs();
+    return macs.size() == 1 ? lab.nodeByMac(macs.get(0)) : Optional.empty();
+  }
+
+  /**
+   * A fault of the announcing speaker (SIGKILL: the process is gone; SIGSTOP: frozen, its
+   * connections open): until the client's neighbour entry holds another node's MAC, and until the
+   * first HTTP answer that came in through another node. Then the speaker is started afresh.
+   */
+  private void failover(
+      Contender c,
+      String ip,
+      Phase phase,
+      String signal,
+      int trials,
+      java.util.function.Consumer<LabProcess> fault) {
+    out.printf(
+        "== %s: failover after %s of the announcing speaker, %d trials%n",
+        c.name(), signal, trials);
+    List<Double> neighbour = phase.neighbour.computeIfAbsent(signal, k -> new ArrayList<>());
+    List<Double> http = phase.http.computeIfAbsent(signal, k -> new ArrayList<>());
+    for (int i = 1; i <= trials; i++) {
+      LabNode winner = stableAnnouncer(ip);
+      LabClient client = lab.client();
+      client.flushNeighbour(ip);
+      client.curl(ip, SERVICE_PORT);
+      String mac =
+          client.neighbourMac(ip).orElseThrow(() -> new LabException("no entry for " + ip));
+      if (!mac.equals(winner.mac())) {
+        throw new LabException("the client resolved " + ip + " to " + mac + ", not " + winner);
+      }
+      Await.pause(Duration.ofMillis(1200)); // past the client's locktime for that entry
+      long start = System.nanoTime();
+      fault.accept(c.speaker(winner));
+      String moved =
+          Await.value(
+              "the client's entry for " + ip + " to leave " + winner.name(),
+              FAILOVER_TIMEOUT,
+              () -> client.neighbourMac(ip).filter(m -> !m.equals(winner.mac())));
+      double neighbourMs = (System.nanoTime() - start) / 1e6;
+      Await.until(
+          "an HTTP answer through another node than " + winner.name(),
+          FAILOVER_TIMEOUT,
+          () ->
+              client
+                  .get(ip, SERVICE_PORT, Duration.ofMillis(300))
+                  .map(a -> !lab.entryNode(a).equals(winner))
+                  .orElse(false));
+      double httpMs = (System.nanoTime() - start) / 1e6;
+      neighbour.add(neighbourMs);
+      http.add(httpMs);
+      out.printf(
+          "  trial %2d: %s %s; entry on %s after %5.0f ms, HTTP through it after %5.0f ms%n",
+          i,
+          signal,
+          winner.name(),
+          lab.nodeByMac(moved).map(LabNode::name).orElse(moved),
+          neighbourMs,
+          httpMs);
+      c.restartSpeaker(winner);
+    }
+    out.printf("  neighbour entry: %s%n", Stats.of(neighbour).summary("%.0f", "ms"));
+    out.printf("  first HTTP answer: %s%n", Stats.of(http).summary("%.0f", "ms"));
+  }
+
+  /** ARP reply latency on the wire for the speaker's address and for a kernel's own address. */
+  private void latency(String ip, Duration spacing, Phase phase) {
+    LabNode winner = stableAnnouncer(ip);
+    LabNode kernelNode =
+        lab.nodes().stream().filter(n -> !n.equals(winner)).findFirst().orElseThrow();
+    LabClient client = lab.client();
+    client.probe(ip, 200, spacing);
+    client.probe(kernelNode.ip(), 200, spacing);
+    LabClient.Capture capture = client.capture("latency-" + spacing.toMillis() + "ms", "arp");
+    int rounds = 6;
+    int per = Math.max(1, options.arpRequests() / rounds);
+    for (int r = 0; r < rounds; r++) {
+      client.probe(ip, per, spacing);
+      client.probe(kernelNode.ip(), per, spacing);
+    }
+    Await.pause(Duration.ofMillis(500));
+    capture.stop();
+    ArpWire wire = ArpWire.parse(capture.read("arp"));
+    Stats speaker = SpeakerBenchmark.latencies(wire, client, ip);
+    Stats kernel = SpeakerBenchmark.latencies(wire, client, kernelNode.ip());
+    phase.latency.put(spacing, speaker);
+    phase.kernel.put(spacing, kernel);
+    out.printf(
+        "  ARP every %d ms: speaker %s; kernel %s; ratio %.2f%n",
+        spacing.toMillis(),
+        speaker.summary("%.1f", "µs"),
+        kernel.summary("%.1f", "µs"),
+        speaker.median() / kernel.median());
+  }
+
+  /** Resident memory of every speaker and of the allocator, and the announcer's idle CPU. */
+  private void idle(Contender c, String ip, Phase phase) {
+    LabNode winner = stableAnnouncer(ip);
+    Await.pause(Duration.ofSeconds(10));
+    phase.speakerRssIdle =
+        lab.nodes().stream()
+            .mapToDouble(n -> SpeakerBenchmark.rssKib(c.speaker(n).pid()) / 1024.0)
+            .max()
+            .orElseThrow();
+    phase.allocatorRssIdle = SpeakerBenchmark.rssKib(c.allocator().pid()) / 1024.0;
+    long pid = c.speaker(winner).pid();
+    long ticks0 = SpeakerBenchmark.cpuTicks(pid);
+    long t0 = System.nanoTime();
+    Await.pause(Duration.ofSeconds(20));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    phase.idleCpu = (SpeakerBenchmark.cpuTicks(pid) - ticks0) / 100.0 / seconds * 100;
+    out.printf(
+        "  idle, one address: speakers' RSS up to %.0f MiB, allocator %.0f MiB,"
+            + " announcer's CPU %.2f%% of a core%n",
+        phase.speakerRssIdle, phase.allocatorRssIdle, phase.idleCpu);
+  }
+
+  /**
+   * N Services waiting while the allocator is down, then the allocator started: until all have an
+   * address; then N more created at once with it running. Then the speakers' and the allocator's
+   * memory with all of them announced.
+   */
+  private void services(Contender c, Phase phase) {
+    int n = options.services();
+    out.printf("== %s: %d pending Services, then %d created at once%n", c.name(), n, n);
+    c.stopAllocator();
+    createServices("bench-pending", n, false, false);
+    long start = System.nanoTime();
+    c.startAllocator();
+    awaitAddresses("bench-pending", n, Duration.ofMinutes(10), count -> {});
+    phase.pendingMs = (System.nanoTime() - start) / 1e6;
+    out.printf(
+        "  %d pending Services got addresses %.0f ms after the allocator started%n",
+        n, phase.pendingMs);
+    start = System.nanoTime();
+    phase.burstTimeline = createServices("bench-burst", n, false, true);
+    phase.burstMs = (System.nanoTime() - start) / 1e6;
+    out.printf("  %d Services created at once had addresses after %.0f ms%n", n, phase.burstMs);
+    int want = 2 * n + 1;
+    long announcedBy = System.nanoTime();
+    Await.until(
+        c.name() + "'s speakers to announce " + want + " addresses",
+        Duration.ofMinutes(10),
+        () -> c.announced().values().stream().mapToInt(Integer::intValue).sum() >= want);
+    Await.pause(BURST);
+    Map<String, Integer> announced = c.announced();
+    phase.announcedLoaded = announced.values().stream().mapToInt(Integer::intValue).sum();
+    phase.announcerRssLoaded =
+        lab.nodes().stream()
+            .mapToDouble(node -> SpeakerBenchmark.rssKib(c.speaker(node).pid()) / 1024.0)
+            .max()
+            .orElseThrow();
+    phase.allocatorRssLoaded = SpeakerBenchmark.rssKib(c.allocator().pid()) / 1024.0;
+    out.printf(
+        "  announced %s (all %.0f ms after the last address); speakers' RSS up to %.0f MiB,"
+            + " allocator %.0f MiB%n",
+        announced,
+        (System.nanoTime() - announcedBy) / 1e6,
+        phase.announcerRssLoaded,
+        phase.allocatorRssLoaded);
+    deleteNamespace("bench-pending");
+    deleteNamespace("bench-burst");
+  }
+
+  /**
+   * Creates {@code n} LoadBalancer Services in a new namespace from {@link #WRITERS} threads, each
+   * with a ready EndpointSlice of its own (MetalLB announces only Services with a ready endpoint)
+   * and no lab backends. With {@code writeStatus}, the bare client writes each Service's status
+   * itself, as an allocator would. With {@code awaitAddressed}, returns once all have an address,
+   * with the count of Services with an address every 100 ms; else once all are created.
+   */
+  private Timeline createServices(
+      String namespace, int n, boolean writeStatus, boolean awaitAddressed) {
+    KubernetesClient kube = lab.kube();
+    kube.namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .create();
+    ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+    Timeline timeline = Timeline.empty();
+    long start = System.nanoTime();
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < WRITERS; w++) {
+        int first = w;
+        done.add(
+            writers.submit(
+                () -> {
+                  for (int i = first; i < n; i += WRITERS) {
+                    createService(kube, namespace, i, writeStatus);
+                  }
+                }));
+      }
+      if (!awaitAddressed) {
+        for (Future<?> f : done) {
+          f.get();
+        }
+        return timeline;
+      }
+      awaitAddresses(
+          namespace,
+          n,
+          Duration.ofMinutes(10),
+          count -> {
+            timeline.seconds().add((System.nanoTime() - start) / 1e9);
+            timeline.addressed().add((double) count);
+          });
+      for (Future<?> f : done) {
+        f.get();
+      }
+      out.printf(
+          "    (%d Services with an address after %.0f ms)%n",
+          n, (System.nanoTime() - start) / 1e6);
+      return timeline;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new LabException("creating Services failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LabException("interrupted", e);
+    } finally {
+      writers.shutdownNow();
+    }
+  }
+
+  private void createService(KubernetesClient kube, String namespace, int i, boolean writeStatus) {
+    String name = String.format("svc-%05d", i);
+    kube.resource(
+            new EndpointSliceBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .addToLabels("kubernetes.io/service-name", name)
+                .endMetadata()
+                .withAddressType("IPv4")
+                .addNewEndpoint()
+                .withAddresses("10.244.200." + (1 + i % 250))
+                .withNewConditions()
+                .withReady(true)
+                .endConditions()
+                .endEndpoint()
+                .addNewPort()
+                .withPort(SERVICE_PORT)
+                .withProtocol("TCP")
+                .endPort()
+                .build())
+        .create();
+    Service created =
+        kube.services()
+            .resource(
+                new ServiceBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .withNamespace(namespace)
+                    .addToAnnotations(Workloads.MANUAL, "manual")
+                    .addToAnnotations("metallb.io/address-pool", "many")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withType("LoadBalancer")
+                    .addNewPort()
+                    .withPort(SERVICE_PORT)
+                    .withProtocol("TCP")
+                    .endPort()
+                    .endSpec()
+                    .build())
+            .create();
+    if (writeStatus) {
+      created.setStatus(
+          new io.fabric8.kubernetes.api.model.ServiceStatusBuilder()
+              .withNewLoadBalancer()
+              .addNewIngress()
+              .withIp(String.format("10.201.%d.%d", i / 250, 1 + i % 250))
+              .endIngress()
+              .endLoadBalancer()
+              .build());
+      kube.services().resource(created).updateStatus();
+    }
+  }
+
+  /** Polls (a list, then 100 ms) until {@code n} Services of {@code namespace} have an address. */
+  private void awaitAddresses(String namespace, int n, Duration timeout, IntConsumer each) {
+    Await.until(
+        n + " Services of " + namespace + " to have an address",
+        timeout,
+        () -> {
+          long count =
+              lab.kube().services().inNamespace(namespace).list().getItems().stream()
+                  .filter(s -> !ips(s).isEmpty())
+                  .count();
+          each.accept((int) count);
+          if (count < n) {
+            Await.pause(Duration.ofMillis(100));
+          }
+          return count >= n;
+        });
+  }
+
+  private void deleteNamespace(String namespace) {
+    lab.kube().namespaces().withName(namespace).delete();
+    Await.until(
+        namespace + " to be gone",
+        Duration.ofMinutes(5),
+        () -> lab.kube().namespaces().withName(namespace).get() == null);
+  }
+
+  private static List<String> ips(Service s) {
+    if (s == null
+        || s.getStatus() == null
+        || s.getStatus().getLoadBalancer() == null
+        || s.getStatus().getLoadBalancer().getIngress() == null) {
+      return List.of();
+    }
+    return s.getStatus().getLoadBalancer().getIngress().stream()
+        .map(io.fabric8.kubernetes.api.model.LoadBalancerIngress::getIp)
+        .toList();
+  }
+
+  private void rows(Phase h, Phase m, double baselineMs) {
+    out.printf("%n===== HeraldLB against MetalLB, same lab, same run =====%n");
+    for (String signal : h.neighbour.keySet()) {
+      Stats hn = Stats.of(h.neighbour.get(signal));
+      Stats mn = Stats.of(m.neighbour.get(signal));
+      boolean kill = signal.equals("SIGKILL");
+      String n = String.valueOf(hn.count());
+      String moved = signal + " failover, client's entry moved";
+      row(
+          moved + ": median",
+          "ms",
+          hn.median(),
+          mn.median(),
+          kill ? "≤ 100 ms, ≥ 20× faster" : "≤ 700 ms",
+          n);
+      row(moved + ": max", "ms", hn.max(), mn.max(), kill ? "≤ 200 ms" : "≤ 1 s", n);
+      String answered = signal + " failover, first HTTP answer";
+      row(
+          answered + ": median",
+          "ms",
+          Stats.of(h.http.get(signal)).median(),
+          Stats.of(m.http.get(signal)).median(),
+          "",
+          n);
+      report.samples(moved + " (ms)", "HeraldLB", h.neighbour.get(signal));
+      report.samples(moved + " (ms)", "MetalLB", m.neighbour.get(signal));
+      report.samples(answered + " (ms)", "HeraldLB", h.http.get(signal));
+      report.samples(answered + " (ms)", "MetalLB", m.http.get(signal));
+    }
+    if (options.runs("latency")) {
+      for (Duration spacing : h.latency.keySet()) {
+        String every = "every " + spacing.toMillis() + " ms";
+        Stats hs = h.latency.get(spacing);
+        Stats ms = m.latency.get(spacing);
+        String n = String.valueOf(hs.count());
+        row(
+            "ARP reply latency, " + every + ": median",
+            "µs",
+            hs.median(),
+            ms.median(),
+            "faster than MetalLB",
+            n);
+        row(
+            "ARP reply latency, " + every + ": p99",
+            "µs",
+            hs.percentile(99),
+            ms.percentile(99),
+            "",
+            n);
+        row(
+            "ARP reply latency, " + every + ": median ÷ kernel's (same run)",
+            "×",
+            hs.median() / h.kernel.get(spacing).median(),
+            ms.median() / m.kernel.get(spacing).median(),
+            "≤ 1.5×",
+            n);
+        report.samples("ARP reply latency " + every + " (µs)", "HeraldLB", hs.sorted());
+        report.samples("ARP reply latency " + every + " (µs)", "MetalLB", ms.sorted());
+        report.samples(
+            "ARP reply latency " + every + " (µs)", "kernel", h.kernel.get(spacing).sorted());
+      }
+    }
+    if (options.runs("memory")) {
+      row(
+          "speaker RSS, idle, one address (largest of 3)",
+          "MiB",
+          h.speakerRssIdle,
+          m.speakerRssIdle,
+          "",
+          "3");
+      row("allocator RSS, idle", "MiB", h.allocatorRssIdle, m.allocatorRssIdle, "", "1");
+      row("announcing speaker's CPU, idle (20 s)", "% of a core", h.idleCpu, m.idleCpu, "", "1");
+    }
+    if (options.runs("services")) {
+      int n = options.services();
+      row(
+          n + " pending Services: all addressed after the allocator starts",
+          "ms",
+          h.pendingMs,
+          m.pendingMs,
+          "≤ 0.5× MetalLB",
+          "1");
+      row(
+          n + " Services created at once: all addressed",
+          "ms",
+          h.burstMs,
+          m.burstMs,
+          "≤ 1.2× bare client (" + String.format("%.0f ms", baselineMs) + ")",
+          "1");
+      row(
+          "speaker RSS with " + (2 * n + 1) + " addresses announced (largest of 3)",
+          "MiB",
+          h.announcerRssLoaded,
+          m.announcerRssLoaded,
+          "≤ 100 MiB, ≤ 1.5× MetalLB",
+          "3");
+      row(
+          "allocator RSS with " + (2 * n + 1) + " Services",
+          "MiB",
+          h.allocatorRssLoaded,
+          m.allocatorRssLoaded,
+          "",
+          "1");
+      timeline("HeraldLB", h.burstTimeline);
+      timeline("MetalLB", m.burstTimeline);
+    }
+  }
+
+  static final String TIMELINE = "Services created at once, addressed over time";
+
+  private void timeline(String who, Timeline t) {
+    report.samples(TIMELINE + ": seconds", who, t.seconds());
+    report.samples(TIMELINE + ": addressed", who, t.addressed());
+  }
+
+  private void row(String figure, String unit, double h, double m, String target, String n) {
+    report.row(new Report.Row(figure, unit, h, m, target, n));
+  }
+}
