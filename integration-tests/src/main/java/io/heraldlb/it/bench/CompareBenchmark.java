@@ -73,22 +73,11 @@ public final class CompareBenchmark {
   }
 
   public static void main(String[] args) {
-    Options options;
-    try {
-      options = parse(List.of(args));
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.print(USAGE);
-      System.exit(2);
-      return;
-    }
-    try {
-      new CompareBenchmark(System.out, options).run();
-    } catch (LabException e) {
-      System.err.println("bench: " + e.getMessage());
-      System.exit(1);
-    }
-    System.exit(0);
+    BenchMain.run(
+        args,
+        USAGE,
+        CompareBenchmark::parse,
+        options -> new CompareBenchmark(System.out, options).run());
   }
 
   static Options parse(List<String> args) {
@@ -159,7 +148,6 @@ public final class CompareBenchmark {
     Timeline burstTimeline = Timeline.empty();
     double announcerRssLoaded = Double.NaN;
     double allocatorRssLoaded = Double.NaN;
-    int announcedLoaded;
   }
 
   void run() {
@@ -420,7 +408,6 @@ public final class CompareBenchmark {
         () -> c.announced().values().stream().mapToInt(Integer::intValue).sum() >= want);
     Await.pause(BURST);
     Map<String, Integer> announced = c.announced();
-    phase.announcedLoaded = announced.values().stream().mapToInt(Integer::intValue).sum();
     phase.announcerRssLoaded =
         lab.nodes().stream()
             .mapToDouble(node -> SpeakerBenchmark.rssKib(c.speaker(node).pid()) / 1024.0)

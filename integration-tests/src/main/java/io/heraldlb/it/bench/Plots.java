@@ -68,16 +68,7 @@ final class Plots {
 
   /** Each trial's value against its rank: the whole distribution, one series per contender. */
   private static JFreeChart distribution(String figure, Map<String, List<Double>> samples) {
-    XYSeriesCollection data = new XYSeriesCollection();
-    samples.forEach(
-        (who, values) -> {
-          List<Double> sorted = Stats.of(values).sorted();
-          XYSeries series = new XYSeries(who);
-          for (int i = 0; i < sorted.size(); i++) {
-            series.add((i + 1.0) / sorted.size(), sorted.get(i));
-          }
-          data.addSeries(series);
-        });
+    XYSeriesCollection data = ranked(samples, false);
     JFreeChart chart =
         ChartFactory.createScatterPlot(
             figure, "fraction of trials", "ms", data, PlotOrientation.VERTICAL, true, false, false);
@@ -89,16 +80,7 @@ final class Plots {
 
   /** Cumulative distribution of the latencies, log scale. */
   private static JFreeChart cdf(String figure, Map<String, List<Double>> samples) {
-    XYSeriesCollection data = new XYSeriesCollection();
-    samples.forEach(
-        (who, values) -> {
-          List<Double> sorted = Stats.of(values).sorted();
-          XYSeries series = new XYSeries(who);
-          for (int i = 0; i < sorted.size(); i++) {
-            series.add(sorted.get(i).doubleValue(), (i + 1.0) / sorted.size());
-          }
-          data.addSeries(series);
-        });
+    XYSeriesCollection data = ranked(samples, true);
     JFreeChart chart =
         ChartFactory.createXYLineChart(
             figure + ": CDF",
@@ -111,6 +93,29 @@ final class Plots {
             false);
     chart.getXYPlot().setDomainAxis(new LogAxis("µs (log scale)"));
     return chart;
+  }
+
+  /**
+   * One series per contender of its sorted values against their rank as a fraction: (fraction,
+   * value), or (value, fraction) for a CDF.
+   */
+  private static XYSeriesCollection ranked(Map<String, List<Double>> samples, boolean cdf) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    samples.forEach(
+        (who, values) -> {
+          List<Double> sorted = Stats.of(values).sorted();
+          XYSeries series = new XYSeries(who);
+          for (int i = 0; i < sorted.size(); i++) {
+            double rank = (i + 1.0) / sorted.size();
+            if (cdf) {
+              series.add(sorted.get(i).doubleValue(), rank);
+            } else {
+              series.add(rank, sorted.get(i).doubleValue());
+            }
+          }
+          data.addSeries(series);
+        });
+    return data;
   }
 
   private static void save(JFreeChart chart, Path dir, String figure) {

@@ -79,22 +79,11 @@ public final class SpeakerBenchmark {
   }
 
   public static void main(String[] args) {
-    Options options;
-    try {
-      options = parse(List.of(args));
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.print(USAGE);
-      System.exit(2);
-      return;
-    }
-    try {
-      new SpeakerBenchmark(System.out, options).run();
-    } catch (LabException e) {
-      System.err.println("bench: " + e.getMessage());
-      System.exit(1);
-    }
-    System.exit(0);
+    BenchMain.run(
+        args,
+        USAGE,
+        SpeakerBenchmark::parse,
+        options -> new SpeakerBenchmark(System.out, options).run());
   }
 
   static Options parse(List<String> args) {

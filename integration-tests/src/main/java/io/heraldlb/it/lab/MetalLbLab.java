@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -134,8 +133,7 @@ public final class MetalLbLab {
             "--ml-labels=app=metallb,component=speaker",
             "--ml-secret-key-path=" + keyDir,
             "--log-level=info");
-    Map<String, String> env = new LinkedHashMap<>();
-    LabProcess p = lab.start("metallb-speaker-" + node.name(), node, env, argv);
+    LabProcess p = lab.start("metallb-speaker-" + node.name(), node, Map.of(), argv);
     speakers.put(node.name(), p);
     return p;
   }
