@@ -83,7 +83,7 @@ public record SpeakerSettings(
     int membershipPort = r.integer("speaker.membership-port", 1, 65535 - 100);
     Duration interval = r.duration("speaker.heartbeat-interval", ms(50), Duration.ofSeconds(30));
     Duration timeout = r.duration("speaker.heartbeat-timeout", ms(100), Duration.ofMinutes(5));
-    Duration suspect = r.duration("speaker.suspect-timeout", ms(50), Duration.ofSeconds(30));
+    Duration suspect = r.duration("speaker.suspect-timeout", ms(20), Duration.ofSeconds(30));
     Duration refresh = r.duration("speaker.gratuitous-refresh", Duration.ZERO, Duration.ofHours(1));
     Duration grace = r.duration("speaker.shutdown-grace", Duration.ZERO, Duration.ofMinutes(1));
     Duration settle = r.duration("speaker.startup-settle", Duration.ZERO, Duration.ofMinutes(5));
