@@ -59,6 +59,11 @@ case "$command" in
     [ "${BENCH_SKIP_BUILD:-}" = 1 ] || build
     GOTOOLCHAIN=local ./integration-tests/kube/build.sh >/dev/null
     GOTOOLCHAIN=local ./integration-tests/metallb/build.sh >/dev/null
+    # The CPU saturation of the no-false-failover run; only this benchmark needs it.
+    command -v stress-ng >/dev/null || {
+      echo "bench.sh: installing stress-ng" >&2
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends stress-ng >/dev/null
+    }
     heraldlb_lab_java
     with_lab_lock "${lab_java[@]}" io.heraldlb.it.bench.CompareBenchmark "$@"
     ;;

@@ -22,13 +22,18 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * HeraldLB against MetalLB, in one lab on the real control plane, probed by the same client: each
@@ -42,22 +47,45 @@ import java.util.function.IntConsumer;
 public final class CompareBenchmark {
   static final String USAGE =
       """
-      usage: bench.sh compare [--kill-trials N] [--stop-trials N] [--arp-requests N]
-                              [--services N] [--only kill,stop,latency,memory,services]
-                              [--out DIR]
-        defaults: 20 SIGKILL and 10 SIGSTOP trials, 600 ARP requests per target and spacing
-        (10 ms and 1 ms), 1000 Services, results in integration-tests/target/bench/
+      usage: bench.sh compare [--kill-trials N] [--stop-trials N] [--link-trials N]
+                              [--arp-requests N] [--services N] [--stress-minutes N]
+                              [--only kill,stop,link,roll,latency,memory,services,stress]
+                              [--contenders heraldlb,metallb] [--out DIR]
+        defaults: 20 SIGKILL, 10 SIGSTOP and 10 link-down trials, one rolling restart, 600 ARP
+        requests per target and spacing (10 ms and 1 ms), 1000 Services, 10 minutes of CPU
+        saturation, both contenders, results in integration-tests/target/bench/
       """;
 
   private static final int SERVICE_PORT = 80;
   private static final Duration BURST = Duration.ofMillis(5600);
   private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(60);
   private static final int WRITERS = 8;
+  private static final String LINK_DOWN = "link down";
+
+  /** A rollout's step: stop, start, join (the readiness probe's delay comes on top). */
+  private static final Duration ROLL_STEP = Duration.ofSeconds(20);
+
+  /** The speaker DaemonSet's readiness probe: initialDelaySeconds. */
+  private static final Duration READINESS_DELAY = Duration.ofSeconds(3);
+
+  private static final Pattern LOAD_RESULT = Pattern.compile("sent (\\d+) failed (\\d+)");
 
   record Options(
-      int killTrials, int stopTrials, int arpRequests, int services, Set<String> only, Path out) {
+      int killTrials,
+      int stopTrials,
+      int linkTrials,
+      int arpRequests,
+      int services,
+      int stressMinutes,
+      Set<String> only,
+      Set<String> contenders,
+      Path out) {
     boolean runs(String phase) {
       return only.isEmpty() || only.contains(phase);
+    }
+
+    boolean measures(Contender c) {
+      return contenders.isEmpty() || contenders.contains(c.name().toLowerCase(Locale.ROOT));
     }
   }
 
@@ -83,9 +111,12 @@ public final class CompareBenchmark {
   static Options parse(List<String> args) {
     int kill = 20;
     int stop = 10;
+    int link = 10;
     int arp = 600;
     int services = 1000;
+    int stress = 10;
     Set<String> only = new LinkedHashSet<>();
+    Set<String> contenders = new LinkedHashSet<>();
     Path outDir = Path.of("integration-tests/target/bench");
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
@@ -99,20 +130,30 @@ public final class CompareBenchmark {
       switch (a) {
         case "--kill-trials" -> kill = number(a, v);
         case "--stop-trials" -> stop = number(a, v);
+        case "--link-trials" -> link = number(a, v);
+        case "--stress-minutes" -> stress = number(a, v);
         case "--arp-requests" -> arp = number(a, v);
         case "--services" -> services = number(a, v);
         case "--only" -> only.addAll(Arrays.asList(v.split(",")));
+        case "--contenders" -> contenders.addAll(Arrays.asList(v.split(",")));
         case "--out" -> outDir = Path.of(v);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
-    Set<String> phases = Set.of("kill", "stop", "latency", "memory", "services");
+    Set<String> phases =
+        Set.of("kill", "stop", "link", "roll", "latency", "memory", "services", "stress");
     for (String phase : only) {
       if (!phases.contains(phase)) {
         throw new IllegalArgumentException("--only takes " + phases + ", not " + phase);
       }
     }
-    return new Options(kill, stop, arp, services, only, outDir);
+    for (String contender : contenders) {
+      if (!Set.of("heraldlb", "metallb").contains(contender)) {
+        throw new IllegalArgumentException(
+            "--contenders takes heraldlb and metallb, not " + contender);
+      }
+    }
+    return new Options(kill, stop, link, arp, services, stress, only, contenders, outDir);
   }
 
   private static int number(String name, String value) {
@@ -140,6 +181,8 @@ public final class CompareBenchmark {
     final Map<String, List<Double>> http = new LinkedHashMap<>();
     final Map<Duration, Stats> latency = new LinkedHashMap<>();
     final Map<Duration, Stats> kernel = new LinkedHashMap<>();
+    Roll roll;
+    Stress stress;
     double speakerRssIdle = Double.NaN;
     double allocatorRssIdle = Double.NaN;
     double idleCpu = Double.NaN;
@@ -174,7 +217,7 @@ public final class CompareBenchmark {
       }
       Map<String, Phase> phases = new LinkedHashMap<>();
       for (Contender c : List.of(new Contender.HeraldLb(lab), new Contender.MetalLb(lab))) {
-        phases.put(c.name(), measure(c));
+        phases.put(c.name(), options.measures(c) ? measure(c) : new Phase());
       }
       rows(phases.get("HeraldLB"), phases.get("MetalLB"), baselineMs);
       if (options.runs("services")) {
@@ -197,10 +240,23 @@ public final class CompareBenchmark {
       LabNode winner = stableAnnouncer(ip);
       out.printf("%s: bench service at %s, announced by %s%n", c.name(), ip, winner.name());
       if (options.runs("kill")) {
-        failover(c, ip, phase, "SIGKILL", options.killTrials(), LabProcess::kill);
+        failover(c, ip, phase, "SIGKILL", options.killTrials(), (node, p) -> p.kill(), n -> {});
       }
       if (options.runs("stop")) {
-        failover(c, ip, phase, "SIGSTOP", options.stopTrials(), LabProcess::freeze);
+        failover(c, ip, phase, "SIGSTOP", options.stopTrials(), (node, p) -> p.freeze(), n -> {});
+      }
+      if (options.runs("link")) {
+        failover(
+            c,
+            ip,
+            phase,
+            LINK_DOWN,
+            options.linkTrials(),
+            (node, p) -> lab.unplug(node),
+            lab::plug);
+      }
+      if (options.runs("roll")) {
+        phase.roll = roll(c, ip);
       }
       if (options.runs("latency")) {
         for (Duration spacing : List.of(Duration.ofMillis(10), Duration.ofMillis(1))) {
@@ -212,6 +268,9 @@ public final class CompareBenchmark {
       }
       if (options.runs("services")) {
         services(c, phase);
+      }
+      if (options.runs("stress")) {
+        phase.stress = stress(c, ip);
       }
     } finally {
       lab.kube().services().inNamespace("default").withName("bench").delete();
@@ -268,8 +327,9 @@ public final class CompareBenchmark {
 
   /**
    * A fault of the announcing speaker (SIGKILL: the process is gone; SIGSTOP: frozen, its
-   * connections open): until the client's neighbour entry holds another node's MAC, and until the
-   * first HTTP answer that came in through another node. Then the speaker is started afresh.
+   * connections open; link down: its node's cable pulled): until the client's neighbour entry holds
+   * another node's MAC, and until the first HTTP answer that came in through another node. Then the
+   * fault is {@code healed} and the speaker started afresh.
    */
   private void failover(
       Contender c,
@@ -277,7 +337,8 @@ public final class CompareBenchmark {
       Phase phase,
       String signal,
       int trials,
-      java.util.function.Consumer<LabProcess> fault) {
+      BiConsumer<LabNode, LabProcess> fault,
+      Consumer<LabNode> heal) {
     out.printf(
         "== %s: failover after %s of the announcing speaker, %d trials%n",
         c.name(), signal, trials);
@@ -295,7 +356,7 @@ public final class CompareBenchmark {
       }
       Await.pause(Duration.ofMillis(1200)); // past the client's locktime for that entry
       long start = System.nanoTime();
-      fault.accept(c.speaker(winner));
+      fault.accept(winner, c.speaker(winner));
       String moved =
           Await.value(
               "the client's entry for " + ip + " to leave " + winner.name(),
@@ -321,10 +382,128 @@ public final class CompareBenchmark {
           lab.nodeByMac(moved).map(LabNode::name).orElse(moved),
           neighbourMs,
           httpMs);
+      heal.accept(winner);
       c.restartSpeaker(winner);
     }
     out.printf("  neighbour entry: %s%n", Stats.of(neighbour).summary("%.0f", "ms"));
     out.printf("  first HTTP answer: %s%n", Stats.of(http).summary("%.0f", "ms"));
+  }
+
+  /** What a rolling restart of every speaker cost the client. */
+  record Roll(int probes, int unanswered, int requests, int failed) {}
+
+  /**
+   * Every speaker restarted as a DaemonSet rollout does, one node at a time (SIGTERM, exit, a new
+   * one, the next node once it has joined and its readiness probe's initial delay has passed),
+   * while the client sends a broadcast ARP request every 10 ms and an HTTP request every 10 ms.
+   */
+  private Roll roll(Contender c, String ip) {
+    stableAnnouncer(ip);
+    LabClient client = lab.client();
+    out.printf("== %s: rolling restart of every speaker under ARP and HTTP load%n", c.name());
+    LabClient.Capture capture = client.capture("roll-" + c.name(), "arp");
+    Duration spacing = Duration.ofMillis(10);
+    Duration length = ROLL_STEP.multipliedBy(lab.nodes().size()).plusSeconds(30);
+    int count = (int) (length.toMillis() / spacing.toMillis());
+    LabProcess probe = client.startProbe(ip, count, spacing);
+    LabProcess load = client.startHttpLoad(ip, SERVICE_PORT, count, spacing);
+    Await.pause(Duration.ofSeconds(2));
+    for (LabNode node : lab.nodes()) {
+      long start = System.nanoTime();
+      c.rollSpeaker(node);
+      Await.pause(READINESS_DELAY);
+      out.printf(
+          "  %s's speaker restarted and in the group again after %.0f ms%n",
+          node.name(), (System.nanoTime() - start) / 1e6);
+    }
+    probe.awaitExit(length.plusSeconds(60));
+    load.awaitExit(length.plusSeconds(60));
+    io.heraldlb.it.lab.SpeakerLab.stopCapture(capture);
+    ArpWire wire = ArpWire.parse(capture.read("arp"));
+    List<ArpWire.Exchange> exchanges = wire.exchanges(ip, client.ip(), client.mac(), 200_000_000L);
+    int unanswered = (int) exchanges.stream().filter(e -> e.reply().isEmpty()).count();
+    Matcher m = LOAD_RESULT.matcher(load.tail(1));
+    if (!m.find()) {
+      throw new LabException("the HTTP load printed no result: " + load.tail(5));
+    }
+    Roll roll =
+        new Roll(
+            exchanges.size(),
+            unanswered,
+            Integer.parseInt(m.group(1)),
+            Integer.parseInt(m.group(2)));
+    out.printf(
+        "  %d of %d ARP requests unanswered, %d of %d HTTP requests failed%n",
+        roll.unanswered(), roll.probes(), roll.failed(), roll.requests());
+    return roll;
+  }
+
+  /** What a long run with the announcing node's CPUs saturated showed. */
+  record Stress(int minutes, int probes, int unanswered, int moves, int collections) {}
+
+  /**
+   * Every CPU saturated by {@code stress-ng} for {@code --stress-minutes}, the announcing speaker
+   * made to run a full collection every 5 s (where its runtime allows), while the client sends a
+   * broadcast ARP request every 100 ms: each change of the answering MAC is a failover that should
+   * not have happened.
+   */
+  private Stress stress(Contender c, String ip) {
+    LabNode winner = stableAnnouncer(ip);
+    int minutes = options.stressMinutes();
+    Duration length = Duration.ofMinutes(minutes);
+    int cpus = Runtime.getRuntime().availableProcessors();
+    out.printf(
+        "== %s: %d min, %d stress-ng CPU workers, %s's speaker collecting every 5 s%n",
+        c.name(), minutes, cpus, winner.name());
+    LabClient client = lab.client();
+    LabClient.Capture capture = client.capture("stress-" + c.name(), "arp");
+    Duration spacing = Duration.ofMillis(100);
+    int count = (int) (length.toMillis() / spacing.toMillis());
+    LabProcess probe = client.startProbe(ip, count, spacing);
+    int collections = 0;
+    LabProcess stress =
+        lab.start(
+            "stress-ng-" + c.name(),
+            winner,
+            Map.of(),
+            List.of(
+                "stress-ng",
+                "--cpu",
+                Integer.toString(cpus),
+                "--timeout",
+                length.toSeconds() + "s",
+                "--quiet"));
+    try {
+      long end = System.nanoTime() + length.toNanos();
+      while (System.nanoTime() < end) {
+        Await.pause(Duration.ofSeconds(5));
+        if (c.collectGarbage(winner)) {
+          collections++;
+        }
+      }
+      stress.awaitExit(Duration.ofSeconds(30));
+    } finally {
+      stress.stop();
+    }
+    probe.awaitExit(Duration.ofSeconds(60));
+    io.heraldlb.it.lab.SpeakerLab.stopCapture(capture);
+    ArpWire wire = ArpWire.parse(capture.read("arp"));
+    List<ArpWire.Exchange> exchanges = wire.exchanges(ip, client.ip(), client.mac(), 200_000_000L);
+    int unanswered = (int) exchanges.stream().filter(e -> e.reply().isEmpty()).count();
+    int moves = 0;
+    String last = winner.mac();
+    for (ArpWire.Frame f : wire.frames()) {
+      boolean claim = f.request() ? f.gratuitous() && f.ip().equals(ip) : f.ip().equals(ip);
+      if (claim && !f.srcMac().equals(last)) {
+        moves++;
+        last = f.srcMac();
+      }
+    }
+    Stress result = new Stress(minutes, exchanges.size(), unanswered, moves, collections);
+    out.printf(
+        "  answering node changed %d times; %d of %d requests unanswered; %d full collections%n",
+        moves, unanswered, exchanges.size(), collections);
+    return result;
   }
 
   /** ARP reply latency on the wire for the speaker's address and for a kernel's own address. */
@@ -581,7 +760,7 @@ public final class CompareBenchmark {
     out.printf("%n===== HeraldLB against MetalLB, same lab, same run =====%n");
     for (String signal : h.neighbour.keySet()) {
       Stats hn = Stats.of(h.neighbour.get(signal));
-      Stats mn = Stats.of(m.neighbour.get(signal));
+      Stats mn = Stats.of(m.neighbour.getOrDefault(signal, List.of()));
       boolean kill = signal.equals("SIGKILL");
       String n = String.valueOf(hn.count());
       String moved = signal + " failover, client's entry moved";
@@ -598,19 +777,20 @@ public final class CompareBenchmark {
           answered + ": median",
           "ms",
           Stats.of(h.http.get(signal)).median(),
-          Stats.of(m.http.get(signal)).median(),
+          Stats.of(m.http.getOrDefault(signal, List.of())).median(),
           "",
           n);
       report.samples(moved + " (ms)", "HeraldLB", h.neighbour.get(signal));
-      report.samples(moved + " (ms)", "MetalLB", m.neighbour.get(signal));
+      report.samples(moved + " (ms)", "MetalLB", m.neighbour.getOrDefault(signal, List.of()));
       report.samples(answered + " (ms)", "HeraldLB", h.http.get(signal));
-      report.samples(answered + " (ms)", "MetalLB", m.http.get(signal));
+      report.samples(answered + " (ms)", "MetalLB", m.http.getOrDefault(signal, List.of()));
     }
     if (options.runs("latency")) {
       for (Duration spacing : h.latency.keySet()) {
         String every = "every " + spacing.toMillis() + " ms";
         Stats hs = h.latency.get(spacing);
-        Stats ms = m.latency.get(spacing);
+        Stats ms = m.latency.getOrDefault(spacing, Stats.of(List.of()));
+        Stats mk = m.kernel.getOrDefault(spacing, Stats.of(List.of()));
         String n = String.valueOf(hs.count());
         row(
             "ARP reply latency, " + every + ": median",
@@ -630,7 +810,7 @@ public final class CompareBenchmark {
             "ARP reply latency, " + every + ": median ÷ kernel's (same run)",
             "×",
             hs.median() / h.kernel.get(spacing).median(),
-            ms.median() / m.kernel.get(spacing).median(),
+            ms.median() / mk.median(),
             "≤ 1.5×",
             n);
         report.samples("ARP reply latency " + every + " (µs)", "HeraldLB", hs.sorted());
@@ -638,6 +818,42 @@ public final class CompareBenchmark {
         report.samples(
             "ARP reply latency " + every + " (µs)", "kernel", h.kernel.get(spacing).sorted());
       }
+    }
+    if (options.runs("roll")) {
+      Roll hr = h.roll;
+      Roll mr = m.roll == null ? new Roll(0, -1, 0, -1) : m.roll;
+      row(
+          "rolling restart: ARP requests (every 10 ms) unanswered",
+          "",
+          hr.unanswered(),
+          orNaN(mr.unanswered()),
+          "0",
+          hr.probes() + " / " + mr.probes());
+      row(
+          "rolling restart: HTTP requests (100/s) failed",
+          "",
+          hr.failed(),
+          orNaN(mr.failed()),
+          "0",
+          hr.requests() + " / " + mr.requests());
+    }
+    if (options.runs("stress")) {
+      Stress hs = h.stress;
+      Stress ms = m.stress == null ? new Stress(0, 0, -1, -1, 0) : m.stress;
+      row(
+          "CPUs saturated " + hs.minutes() + " min, full GC every 5 s: failovers",
+          "",
+          hs.moves(),
+          orNaN(ms.moves()),
+          "0",
+          hs.probes() + " / " + ms.probes());
+      row(
+          "CPUs saturated: ARP requests (every 100 ms) unanswered",
+          "",
+          hs.unanswered(),
+          orNaN(ms.unanswered()),
+          "",
+          hs.probes() + " / " + ms.probes());
     }
     if (options.runs("memory")) {
       row(
@@ -683,6 +899,10 @@ public final class CompareBenchmark {
       timeline("HeraldLB", h.burstTimeline);
       timeline("MetalLB", m.burstTimeline);
     }
+  }
+
+  private static double orNaN(int count) {
+    return count < 0 ? Double.NaN : count;
   }
 
   static final String TIMELINE = "Services created at once, addressed over time";

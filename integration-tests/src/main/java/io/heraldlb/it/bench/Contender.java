@@ -1,11 +1,24 @@
 package io.heraldlb.it.bench;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.heraldlb.it.lab.Cmd;
 import io.heraldlb.it.lab.Lab;
 import io.heraldlb.it.lab.LabException;
 import io.heraldlb.it.lab.LabNode;
 import io.heraldlb.it.lab.LabProcess;
 import io.heraldlb.it.lab.MetalLbLab;
+import io.heraldlb.it.lab.Programs;
 import io.heraldlb.it.lab.SpeakerGroup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +43,18 @@ interface Contender {
   /** Starts the node's speaker again after a fault; returns once it is a member again. */
   void restartSpeaker(LabNode node);
 
+  /**
+   * Restarts the node's speaker as a DaemonSet rollout does: SIGTERM, exit, a new one started;
+   * returns once it is a member again.
+   */
+  void rollSpeaker(LabNode node);
+
+  /**
+   * Makes the node's speaker run a full garbage collection now; false if its runtime offers no way
+   * to ask for one from outside.
+   */
+  boolean collectGarbage(LabNode node);
+
   LabProcess allocator();
 
   /** Stops the allocator (SIGTERM), or starts it again with the same command. */
@@ -52,11 +77,68 @@ interface Contender {
   }
 
   Duration CONVERGE = Duration.ofSeconds(90);
+  Duration TIMEOUT = Duration.ofSeconds(30);
 
-  /** HeraldLB: one allocator replica and the speakers, the lab's JVM flags. */
+  /**
+   * What a HeraldLB manifest in {@code deploy/base/} gives its JVM: the flags of {@code
+   * JAVA_TOOL_OPTIONS} (a heap given as a percentage of the container's memory limit turned into
+   * {@code -Xmx}, as the JVM does in the pod), and {@code MALLOC_ARENA_MAX}.
+   */
+  record ManifestJvm(List<String> flags, Map<String, String> env) {
+    static ManifestJvm read(String file) {
+      Path path = Programs.repositoryRoot().resolve("deploy/base").resolve(file);
+      Object parsed;
+      try (InputStream in = Files.newInputStream(path)) {
+        parsed = new KubernetesSerialization().unmarshal(in);
+      } catch (IOException e) {
+        throw new LabException("cannot read " + path + ": " + e, e);
+      }
+      List<?> objects = parsed instanceof List<?> list ? list : List.of(parsed);
+      PodSpec pod = null;
+      for (Object o : objects) {
+        if (o instanceof DaemonSet ds) {
+          pod = ds.getSpec().getTemplate().getSpec();
+        } else if (o instanceof Deployment d) {
+          pod = d.getSpec().getTemplate().getSpec();
+        }
+      }
+      if (pod == null) {
+        throw new LabException(path + " holds no DaemonSet or Deployment");
+      }
+      Container c = pod.getContainers().get(0);
+      Map<String, String> env = new LinkedHashMap<>();
+      List<String> flags = new ArrayList<>();
+      for (EnvVar v : c.getEnv()) {
+        if (v.getName().equals("MALLOC_ARENA_MAX")) {
+          env.put(v.getName(), v.getValue());
+        } else if (v.getName().equals("JAVA_TOOL_OPTIONS")) {
+          for (String flag : v.getValue().trim().split("\\s+")) {
+            if (flag.startsWith("-XX:MaxRAMPercentage=")) {
+              double percent = Double.parseDouble(flag.substring(flag.indexOf('=') + 1));
+              long limit =
+                  Quantity.getAmountInBytes(c.getResources().getLimits().get("memory")).longValue();
+              flag = "-Xmx" + (long) (limit * percent / 100 / (1 << 20)) + "m";
+            }
+            flags.add(flag);
+          }
+        }
+      }
+      if (flags.isEmpty()) {
+        throw new LabException(path + " sets no JAVA_TOOL_OPTIONS");
+      }
+      return new ManifestJvm(List.copyOf(flags), Map.copyOf(env));
+    }
+  }
+
+  /**
+   * HeraldLB: one allocator replica and the speakers, each JVM with the memory flags and
+   * environment of its manifest in {@code deploy/base/}.
+   */
   final class HeraldLb implements Contender {
     private final Lab lab;
     private final Map<String, LabProcess> speakers = new LinkedHashMap<>();
+    private final ManifestJvm speakerJvm = ManifestJvm.read("speaker.yaml");
+    private final ManifestJvm allocatorJvm = ManifestJvm.read("allocator.yaml");
     private LabProcess allocator;
 
     HeraldLb(Lab lab) {
@@ -84,9 +166,10 @@ interface Contender {
                               .collect(Collectors.joining(", ")))
                       .append("] }\n"));
       lab.applyPools(hocon.append("}\n").toString());
-      allocator = lab.startAllocator();
+      allocator =
+          lab.startAllocator("allocator", lab.node(1), allocatorJvm.env(), allocatorJvm.flags());
       for (LabNode node : lab.nodes()) {
-        speakers.put(node.name(), lab.startSpeaker(node));
+        speakers.put(node.name(), lab.startSpeaker(node, speakerJvm.env(), speakerJvm.flags()));
       }
       SpeakerGroup.awaitConverged(
           speakers.values(), lab.nodes().stream().map(LabNode::name).toList(), CONVERGE);
@@ -102,6 +185,23 @@ interface Contender {
       speakers.put(node.name(), lab.restart(speakers.get(node.name())));
       SpeakerGroup.awaitConverged(
           speakers.values(), lab.nodes().stream().map(LabNode::name).toList(), CONVERGE);
+    }
+
+    @Override
+    public void rollSpeaker(LabNode node) {
+      lab.terminateWatcher(speakers.get(node.name()));
+      restartSpeaker(node);
+    }
+
+    @Override
+    public boolean collectGarbage(LabNode node) {
+      Path jcmd = Path.of(Programs.java()).resolveSibling("jcmd");
+      long pid = speakers.get(node.name()).pid();
+      Cmd.Result r = Cmd.run(List.of(jcmd.toString(), Long.toString(pid), "GC.run"), TIMEOUT);
+      if (r.exit() != 0) {
+        throw new LabException("jcmd " + pid + " GC.run failed: " + r.out() + r.err());
+      }
+      return true;
     }
 
     @Override
@@ -175,6 +275,17 @@ interface Contender {
     public void restartSpeaker(LabNode node) {
       metallb.restartSpeaker(node);
       metallb.awaitMembers(lab.nodes().size(), CONVERGE);
+    }
+
+    @Override
+    public void rollSpeaker(LabNode node) {
+      lab.terminateWatcher(metallb.speaker(node));
+      restartSpeaker(node);
+    }
+
+    @Override
+    public boolean collectGarbage(LabNode node) {
+      return false; // a Go program collects when its runtime decides
     }
 
     @Override

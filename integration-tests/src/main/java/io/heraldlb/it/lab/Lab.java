@@ -383,9 +383,17 @@ public final class Lab implements AutoCloseable {
    * extraEnv} overrides the defaults, and an empty value removes one.
    */
   public LabProcess startSpeaker(LabNode node, Map<String, String> extraEnv) {
+    return startSpeaker(node, extraEnv, List.of());
+  }
+
+  /** As {@link #startSpeaker(LabNode, Map)}, with JVM flags after the lab's own. */
+  public LabProcess startSpeaker(
+      LabNode node, Map<String, String> extraEnv, List<String> extraJvmArgs) {
+    List<String> flags = new ArrayList<>(jvmArgs);
+    flags.addAll(extraJvmArgs);
     List<String> jar = List.of("-jar", Programs.speakerJar().toString());
     return launcher.java(
-        "speaker-" + node.name(), node.netns(), speakerEnv(node, extraEnv), jvmArgs, jar);
+        "speaker-" + node.name(), node.netns(), speakerEnv(node, extraEnv), flags, jar);
   }
 
   /** The DaemonSet's environment for {@code node}'s speaker, with {@code extraEnv} over it. */
@@ -562,6 +570,19 @@ public final class Lab implements AutoCloseable {
 
   /** Closed watches are dropped within microseconds of each other: this much calm means done. */
   private static final Duration WATCHES_SETTLED = Duration.ofMillis(100);
+
+  /**
+   * Pulls {@code node}'s cable: its port on the LAN goes down. The node sees no carrier; its
+   * addresses, routes and sockets stay, and nothing it sends arrives anywhere.
+   */
+  public void unplug(LabNode node) {
+    network.cable(node.index(), false);
+  }
+
+  /** Plugs {@code node}'s cable in again. */
+  public void plug(LabNode node) {
+    network.cable(node.index(), true);
+  }
 
   /** Kills and restarts a process with the same command, env and log; close() stops it. */
   public LabProcess restart(LabProcess process) {

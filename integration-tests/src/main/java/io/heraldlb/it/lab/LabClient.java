@@ -122,6 +122,28 @@ public final class LabClient {
             "arp-probe", argv, java.util.Map.of(), launcher.logDir().resolve("arp-probe.log")));
   }
 
+  /**
+   * Starts {@link HttpLoad} in the client namespace: {@code count} GETs of {@code
+   * http://TARGET:PORT/}, one every {@code interval}, each on a new connection; its log ends with
+   * {@code sent N failed M}.
+   */
+  public LabProcess startHttpLoad(String target, int port, int count, Duration interval) {
+    List<String> argv = new ArrayList<>(List.of(Netns.exec(netns, Programs.java())));
+    argv.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx48m"));
+    argv.addAll(
+        List.of(
+            "-cp",
+            Programs.labClasspath(),
+            HttpLoad.class.getName(),
+            target,
+            Integer.toString(port),
+            Integer.toString(count),
+            Long.toString(interval.toMillis())));
+    return LabProcess.start(
+        new LabProcess.Spec(
+            "http-load", argv, java.util.Map.of(), launcher.logDir().resolve("http-load.log")));
+  }
+
   /** Sends the probes and waits until they are all sent. */
   public void probe(String target, int count, Duration interval) {
     LabProcess p = startProbe(target, count, interval);

@@ -60,7 +60,7 @@ final class Network {
 
     for (int i = 1; i <= nodeNames.size(); i++) {
       String ns = run + "-node" + i;
-      addHost(ns, "node" + i, mac(0x10 + i), subnet.node(i), subnet.nodeV6(i));
+      addHost(ns, port(i), mac(0x10 + i), subnet.node(i), subnet.nodeV6(i));
       // What kube-proxy in IPVS mode relies on: never answer ARP for an address that is not on
       // the interface the request came in on, so Service IPs on lo stay the speaker's business.
       sysctl(ns, "net.ipv4.conf.all.arp_ignore=1");
@@ -75,6 +75,16 @@ final class Network {
               subnet.nodeV6(i),
               Netns.mac(ns, LAN_IFACE)));
     }
+  }
+
+  /** Node {@code index}'s port on the bridge: the LAN end of its cable. */
+  static String port(int index) {
+    return "node" + index;
+  }
+
+  /** Takes node {@code index}'s port down or up: its cable pulled, or plugged in again. */
+  void cable(int index, boolean plugged) {
+    ip(lanNs, "link", "set", port(index), plugged ? "up" : "down");
   }
 
   /** A namespace with {@code eth0} on the bridge (its peer in the LAN is named {@code port}). */
