@@ -89,7 +89,7 @@ final class Allocator implements AutoCloseable {
             new LeaseLock(settings.namespace(), LEASE, settings.identity()),
             settings.renewDeadline(),
             System::nanoTime);
-    this.writes = new WriteQueue(4, lock::holds);
+    this.writes = new WriteQueue(16, lock::holds);
     this.events =
         new EventWriter(
             client,
