@@ -6,6 +6,7 @@ import io.heraldlb.config.PoolConfig;
 import io.heraldlb.speaker.announce.Announcer;
 import io.heraldlb.speaker.announce.Assignment;
 import io.heraldlb.speaker.announce.Change;
+import io.heraldlb.speaker.election.ElectionMemo;
 import io.heraldlb.speaker.election.Quorum;
 import io.heraldlb.speaker.kube.ClusterSource;
 import io.heraldlb.speaker.kube.ConfigTracker;
@@ -65,6 +66,7 @@ final class SpeakerLoop {
   private final Map<String, Conflict> pendingConflicts = new ConcurrentHashMap<>();
   private final Map<String, Instant> conflictDue = new HashMap<>();
   private Map<IpAddress, IpPlan> plans = Map.of();
+  private final ElectionMemo memo = new ElectionMemo();
   private boolean planned;
   private volatile Group lastGroup = Group.NOT_JOINED;
   private volatile boolean stopping;
@@ -109,7 +111,7 @@ final class SpeakerLoop {
       }
       standing(now);
       ClusterSnapshot snapshot = source.snapshot(live, pools);
-      plans = Planner.plan(snapshot);
+      plans = Planner.plan(snapshot, memo);
       if (now.quorum().mayAnnounce()) {
         apply(live);
       } else {

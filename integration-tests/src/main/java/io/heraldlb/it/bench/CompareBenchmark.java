@@ -48,12 +48,14 @@ public final class CompareBenchmark {
   static final String USAGE =
       """
       usage: bench.sh compare [--kill-trials N] [--stop-trials N] [--link-trials N]
-                              [--arp-requests N] [--services N] [--stress-minutes N]
-                              [--only kill,stop,link,roll,latency,memory,services,stress]
+                              [--arp-requests N] [--services N] [--restart-services N]
+                              [--stress-minutes N]
+                              [--only kill,stop,link,roll,latency,memory,services,restart,stress]
                               [--contenders heraldlb,metallb] [--out DIR]
         defaults: 20 SIGKILL, 10 SIGSTOP and 10 link-down trials, one rolling restart, 600 ARP
-        requests per target and spacing (10 ms and 1 ms), 1000 Services, 10 minutes of CPU
-        saturation, both contenders, results in integration-tests/target/bench/
+        requests per target and spacing (10 ms and 1 ms), 1000 Services, a controller restart
+        with 10000, 10 minutes of CPU saturation, both contenders, results in
+        integration-tests/target/bench/
       """;
 
   private static final int SERVICE_PORT = 80;
@@ -76,6 +78,7 @@ public final class CompareBenchmark {
       int linkTrials,
       int arpRequests,
       int services,
+      int restartServices,
       int stressMinutes,
       Set<String> only,
       Set<String> contenders,
@@ -114,6 +117,7 @@ public final class CompareBenchmark {
     int link = 10;
     int arp = 600;
     int services = 1000;
+    int restartServices = 10_000;
     int stress = 10;
     Set<String> only = new LinkedHashSet<>();
     Set<String> contenders = new LinkedHashSet<>();
@@ -134,6 +138,7 @@ public final class CompareBenchmark {
         case "--stress-minutes" -> stress = number(a, v);
         case "--arp-requests" -> arp = number(a, v);
         case "--services" -> services = number(a, v);
+        case "--restart-services" -> restartServices = number(a, v);
         case "--only" -> only.addAll(Arrays.asList(v.split(",")));
         case "--contenders" -> contenders.addAll(Arrays.asList(v.split(",")));
         case "--out" -> outDir = Path.of(v);
@@ -141,7 +146,8 @@ public final class CompareBenchmark {
       }
     }
     Set<String> phases =
-        Set.of("kill", "stop", "link", "roll", "latency", "memory", "services", "stress");
+        Set.of(
+            "kill", "stop", "link", "roll", "latency", "memory", "services", "restart", "stress");
     for (String phase : only) {
       if (!phases.contains(phase)) {
         throw new IllegalArgumentException("--only takes " + phases + ", not " + phase);
@@ -153,7 +159,8 @@ public final class CompareBenchmark {
             "--contenders takes heraldlb and metallb, not " + contender);
       }
     }
-    return new Options(kill, stop, link, arp, services, stress, only, contenders, outDir);
+    return new Options(
+        kill, stop, link, arp, services, restartServices, stress, only, contenders, outDir);
   }
 
   private static int number(String name, String value) {
@@ -182,12 +189,14 @@ public final class CompareBenchmark {
     final Map<Duration, Stats> latency = new LinkedHashMap<>();
     final Map<Duration, Stats> kernel = new LinkedHashMap<>();
     Roll roll;
+    Restart restart;
     Stress stress;
     double speakerRssIdle = Double.NaN;
     double allocatorRssIdle = Double.NaN;
     double idleCpu = Double.NaN;
     double pendingMs = Double.NaN;
     double burstMs = Double.NaN;
+    double burstCpuSeconds = Double.NaN;
     Timeline burstTimeline = Timeline.empty();
     double announcerRssLoaded = Double.NaN;
     double allocatorRssLoaded = Double.NaN;
@@ -210,7 +219,7 @@ public final class CompareBenchmark {
             "== baseline: a bare client creating %d Services and writing each status%n",
             options.services());
         long start = System.nanoTime();
-        baselineTimeline = createServices("bench-baseline", options.services(), true, true);
+        baselineTimeline = createServices("bench-baseline", options.services(), true, true, true);
         baselineMs = (System.nanoTime() - start) / 1e6;
         out.printf("  done in %.0f ms%n", baselineMs);
         deleteNamespace("bench-baseline");
@@ -269,14 +278,27 @@ public final class CompareBenchmark {
       if (options.runs("services")) {
         services(c, phase);
       }
+      if (options.runs("restart")) {
+        phase.restart = restart(c);
+      }
       if (options.runs("stress")) {
         phase.stress = stress(c, ip);
       }
-    } finally {
-      lab.kube().services().inNamespace("default").withName("bench").delete();
-      c.stop();
+    } catch (RuntimeException e) {
+      try {
+        stop(c);
+      } catch (RuntimeException also) {
+        e.addSuppressed(also); // the first failure is the one to read
+      }
+      throw e;
     }
+    stop(c);
     return phase;
+  }
+
+  private void stop(Contender c) {
+    lab.kube().services().inNamespace("default").withName("bench").delete();
+    c.stop();
   }
 
   /** The measured Service: its address asked for by MetalLB's annotation, which both read. */
@@ -567,7 +589,7 @@ public final class CompareBenchmark {
     int n = options.services();
     out.printf("== %s: %d pending Services, then %d created at once%n", c.name(), n, n);
     c.stopAllocator();
-    createServices("bench-pending", n, false, false);
+    createServices("bench-pending", n, true, false, false);
     long start = System.nanoTime();
     c.startAllocator();
     awaitAddresses("bench-pending", n, Duration.ofMinutes(10), count -> {});
@@ -575,10 +597,14 @@ public final class CompareBenchmark {
     out.printf(
         "  %d pending Services got addresses %.0f ms after the allocator started%n",
         n, phase.pendingMs);
+    long ticks = cpuTicks(c);
     start = System.nanoTime();
-    phase.burstTimeline = createServices("bench-burst", n, false, true);
+    phase.burstTimeline = createServices("bench-burst", n, true, false, true);
     phase.burstMs = (System.nanoTime() - start) / 1e6;
-    out.printf("  %d Services created at once had addresses after %.0f ms%n", n, phase.burstMs);
+    phase.burstCpuSeconds = (cpuTicks(c) - ticks) / 100.0;
+    out.printf(
+        "  %d Services created at once had addresses after %.0f ms; its programs used %.1f CPU s%n",
+        n, phase.burstMs, phase.burstCpuSeconds);
     int want = 2 * n + 1;
     long announcedBy = System.nanoTime();
     Await.until(
@@ -612,7 +638,7 @@ public final class CompareBenchmark {
    * with the count of Services with an address every 100 ms; else once all are created.
    */
   private Timeline createServices(
-      String namespace, int n, boolean writeStatus, boolean awaitAddressed) {
+      String namespace, int n, boolean endpoints, boolean writeStatus, boolean awaitAddressed) {
     KubernetesClient kube = lab.kube();
     kube.namespaces()
         .resource(
@@ -631,7 +657,7 @@ public final class CompareBenchmark {
             writers.submit(
                 () -> {
                   for (int i = first; i < n; i += WRITERS) {
-                    createService(kube, namespace, i, writeStatus);
+                    createService(kube, namespace, i, endpoints, writeStatus);
                   }
                   lastCreated.accumulateAndGet(System.nanoTime(), Math::max);
                 }));
@@ -667,28 +693,31 @@ public final class CompareBenchmark {
     }
   }
 
-  private void createService(KubernetesClient kube, String namespace, int i, boolean writeStatus) {
+  private void createService(
+      KubernetesClient kube, String namespace, int i, boolean endpoints, boolean writeStatus) {
     String name = String.format("svc-%05d", i);
-    kube.resource(
-            new EndpointSliceBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(namespace)
-                .addToLabels("kubernetes.io/service-name", name)
-                .endMetadata()
-                .withAddressType("IPv4")
-                .addNewEndpoint()
-                .withAddresses("10.244.200." + (1 + i % 250))
-                .withNewConditions()
-                .withReady(true)
-                .endConditions()
-                .endEndpoint()
-                .addNewPort()
-                .withPort(SERVICE_PORT)
-                .withProtocol("TCP")
-                .endPort()
-                .build())
-        .create();
+    if (endpoints) {
+      kube.resource(
+              new EndpointSliceBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withNamespace(namespace)
+                  .addToLabels("kubernetes.io/service-name", name)
+                  .endMetadata()
+                  .withAddressType("IPv4")
+                  .addNewEndpoint()
+                  .withAddresses("10.244.200." + (1 + i % 250))
+                  .withNewConditions()
+                  .withReady(true)
+                  .endConditions()
+                  .endEndpoint()
+                  .addNewPort()
+                  .withPort(SERVICE_PORT)
+                  .withProtocol("TCP")
+                  .endPort()
+                  .build())
+          .create();
+    }
     Service created =
         kube.services()
             .resource(
@@ -721,8 +750,84 @@ public final class CompareBenchmark {
     }
   }
 
-  /** Polls (a list, then 100 ms) until {@code n} Services of {@code namespace} have an address. */
+  /** CPU time (clock ticks) used so far by the contender's allocator and speakers. */
+  private long cpuTicks(Contender c) {
+    long ticks = SpeakerBenchmark.cpuTicks(c.allocator().pid());
+    for (LabNode node : lab.nodes()) {
+      ticks += SpeakerBenchmark.cpuTicks(c.speaker(node).pid());
+    }
+    return ticks;
+  }
+
+  /** What a controller restart with many Services showed. */
+  record Restart(int services, double pendingMs, double readyMs, int changed, double rssMib) {}
+
+  /**
+   * {@code --restart-services} Services (no endpoints) created while the allocator is down, then
+   * the allocator started: until all have an address. Then the allocator restarted (SIGTERM, a new
+   * process) and one more Service created at once: until that one has an address, which it can only
+   * get once the new process has loaded every existing assignment; and how many of the others have
+   * another address afterwards.
+   */
+  private Restart restart(Contender c) {
+    int n = options.restartServices();
+    String ns = "bench-restart";
+    out.printf("== %s: controller restart with %d Services%n", c.name(), n);
+    c.stopAllocator();
+    createServices(ns, n, false, false, false);
+    long start = System.nanoTime();
+    c.startAllocator();
+    awaitAddresses(ns, n, Duration.ofMinutes(30), count -> {});
+    double pendingMs = (System.nanoTime() - start) / 1e6;
+    out.printf("  %d pending Services got addresses %.0f ms after it started%n", n, pendingMs);
+    Map<String, List<String>> before = addresses(ns);
+    double rss = SpeakerBenchmark.rssKib(c.allocator().pid()) / 1024.0;
+    c.stopAllocator();
+    start = System.nanoTime();
+    c.startAllocator();
+    createService(lab.kube(), ns, n, false, false);
+    String probe = String.format("svc-%05d", n);
+    Await.until(
+        probe + " to get an address after the restart",
+        Duration.ofMinutes(10),
+        () -> {
+          boolean addressed =
+              !ips(lab.kube().services().inNamespace(ns).withName(probe).get()).isEmpty();
+          if (!addressed) {
+            Await.pause(Duration.ofMillis(20));
+          }
+          return addressed;
+        });
+    double readyMs = (System.nanoTime() - start) / 1e6;
+    Await.pause(Duration.ofSeconds(5));
+    Map<String, List<String>> after = addresses(ns);
+    int changed =
+        (int)
+            before.entrySet().stream()
+                .filter(e -> !e.getValue().equals(after.get(e.getKey())))
+                .count();
+    out.printf(
+        "  restarted: a new Service addressed after %.0f ms; %d of %d addresses changed;"
+            + " RSS with %d Services %.0f MiB%n",
+        readyMs, changed, n, n, rss);
+    deleteNamespace(ns);
+    return new Restart(n, pendingMs, readyMs, changed, rss);
+  }
+
+  private Map<String, List<String>> addresses(String namespace) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Service s : lab.kube().services().inNamespace(namespace).list().getItems()) {
+      out.put(s.getMetadata().getName(), ips(s));
+    }
+    return out;
+  }
+
+  /**
+   * Polls (a list, then a pause: 100 ms, longer for thousands so that the poll itself does not load
+   * the API server) until {@code n} Services of {@code namespace} have an address.
+   */
   private void awaitAddresses(String namespace, int n, Duration timeout, IntConsumer each) {
+    Duration pause = Duration.ofMillis(Math.max(100, n / 10));
     Await.until(
         n + " Services of " + namespace + " to have an address",
         timeout,
@@ -733,7 +838,7 @@ public final class CompareBenchmark {
                   .count();
           each.accept((int) count);
           if (count < n) {
-            Await.pause(Duration.ofMillis(100));
+            Await.pause(pause);
           }
           return count >= n;
         });
@@ -840,6 +945,34 @@ public final class CompareBenchmark {
           "0",
           hr.requests() + " / " + mr.requests());
     }
+    if (options.runs("restart")) {
+      Restart hr = h.restart;
+      Restart mr =
+          m.restart == null ? new Restart(0, Double.NaN, Double.NaN, -1, Double.NaN) : m.restart;
+      int n = hr.services();
+      row(
+          n + " pending Services (no endpoints): all addressed after the allocator starts",
+          "ms",
+          hr.pendingMs(),
+          mr.pendingMs(),
+          "",
+          "1");
+      row("allocator RSS with " + n + " Services", "MiB", hr.rssMib(), mr.rssMib(), "", "1");
+      row(
+          "restart with " + n + " Services: a new Service addressed after",
+          "ms",
+          hr.readyMs(),
+          mr.readyMs(),
+          "≤ 3 s",
+          "1");
+      row(
+          "restart with " + n + " Services: addresses changed",
+          "",
+          hr.changed(),
+          orNaN(mr.changed()),
+          "0",
+          "1");
+    }
     if (options.runs("stress")) {
       Stress hs = h.stress;
       Stress ms = m.stress == null ? new Stress(0, 0, -1, -1, 0) : m.stress;
@@ -884,6 +1017,13 @@ public final class CompareBenchmark {
           h.burstMs,
           m.burstMs,
           "≤ 1.2× bare client (" + String.format("%.0f ms", baselineMs) + ")",
+          "1");
+      row(
+          n + " Services created at once: CPU used by the allocator and speakers",
+          "s",
+          h.burstCpuSeconds,
+          m.burstCpuSeconds,
+          "",
           "1");
       row(
           "speaker RSS with " + (2 * n + 1) + " addresses announced (largest of 3)",

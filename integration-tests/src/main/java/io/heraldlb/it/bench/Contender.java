@@ -236,7 +236,9 @@ interface Contender {
       List<LabProcess> all = new ArrayList<>(speakers.values());
       all.add(allocator);
       for (LabProcess p : all) {
-        lab.terminateWatcher(p);
+        if (p.isAlive()) {
+          lab.terminateWatcher(p);
+        }
       }
       lab.kube().configMaps().inNamespace("heraldlb-system").withName("heraldlb-config").delete();
     }

@@ -579,9 +579,23 @@ public final class Lab implements AutoCloseable {
     network.cable(node.index(), false);
   }
 
-  /** Plugs {@code node}'s cable in again. */
+  /**
+   * Plugs {@code node}'s cable in again; returns once the node reaches the API server's address
+   * (the neighbour entry that failed while unplugged is forgotten), so that a program started next
+   * does not exit on "no route to host".
+   */
   public void plug(LabNode node) {
     network.cable(node.index(), true);
+    Cmd.run("ip", "-n", node.netns(), "neigh", "flush", "dev", node.iface());
+    Await.until(
+        node.name() + " to reach " + subnet.gateway() + " again",
+        Duration.ofSeconds(30),
+        () ->
+            Cmd.run(
+                        List.of(node.exec("ping", "-c", "1", "-W", "1", subnet.gateway())),
+                        Duration.ofSeconds(5))
+                    .exit()
+                == 0);
   }
 
   /** Kills and restarts a process with the same command, env and log; close() stops it. */

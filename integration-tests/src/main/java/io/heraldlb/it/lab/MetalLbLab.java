@@ -232,13 +232,15 @@ public final class MetalLbLab {
 
   /** Stops every MetalLB program (SIGTERM), the controller last. */
   public void stopAll() {
-    for (LabProcess p : speakers.values()) {
-      p.terminate();
-      p.awaitExit(Duration.ofSeconds(30));
-    }
+    List<LabProcess> all = new ArrayList<>(speakers.values());
     if (controller != null) {
-      controller.terminate();
-      controller.awaitExit(Duration.ofSeconds(30));
+      all.add(controller);
+    }
+    for (LabProcess p : all) {
+      if (p.isAlive()) { // one that exited on its own (no route to the API) needs no signal
+        p.terminate();
+        p.awaitExit(Duration.ofSeconds(30));
+      }
     }
   }
 }

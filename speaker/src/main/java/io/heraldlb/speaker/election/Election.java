@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Picks the one node that announces an address: among the candidates, the one with the smallest
@@ -57,14 +58,52 @@ public final class Election {
    * @param nodeRule the nodes the advertisements of the address's pool cover
    */
   public ElectionResult elect(IpAddress ip, ServiceFacts service, NodeRule nodeRule) {
+    List<Candidate> qualifying = new ArrayList<>(eligible.size());
+    for (Candidate c : eligible) {
+      if (qualifies(c.node(), service, nodeRule)) {
+        qualifying.add(c);
+      }
+    }
+    String winner = rank(ip, qualifying);
+    if (winner != null) {
+      return new ElectionResult.Won(winner);
+    }
+    return NoWinnerExplanation.explain(ip, service, nodeRule, cluster);
+  }
+
+  /**
+   * As {@link #elect(IpAddress, ServiceFacts, NodeRule)}, reusing the winner {@code memo} holds
+   * from the previous round when the qualifying candidates are the same; the result is the same
+   * either way.
+   */
+  public ElectionResult elect(
+      IpAddress ip, ServiceFacts service, NodeRule nodeRule, ElectionMemo memo) {
+    List<Candidate> qualifying = new ArrayList<>(eligible.size());
+    List<String> names = new ArrayList<>(eligible.size());
+    for (Candidate c : eligible) {
+      if (qualifies(c.node(), service, nodeRule)) {
+        qualifying.add(c);
+        names.add(c.node().name());
+      }
+    }
+    String winner = memo.winner(ip, names);
+    if (winner == null) {
+      winner = rank(ip, qualifying);
+      if (winner == null) {
+        return NoWinnerExplanation.explain(ip, service, nodeRule, cluster);
+      }
+      memo.remember(ip, names, winner);
+    }
+    return new ElectionResult.Won(winner);
+  }
+
+  /** The candidate with the smallest rank for {@code ip}; null if there is none. */
+  private static @Nullable String rank(IpAddress ip, List<Candidate> qualifying) {
     byte[] address = ip.toString().getBytes(StandardCharsets.UTF_8);
     MessageDigest sha = SHA256.get();
     String winner = null;
     byte[] best = null;
-    for (Candidate c : eligible) {
-      if (!qualifies(c.node(), service, nodeRule)) {
-        continue;
-      }
+    for (Candidate c : qualifying) {
       sha.update(c.prefix());
       byte[] digest = sha.digest(address);
       int order = best == null ? -1 : Arrays.compareUnsigned(digest, best);
@@ -73,10 +112,7 @@ public final class Election {
         winner = c.node().name();
       }
     }
-    if (winner != null) {
-      return new ElectionResult.Won(winner);
-    }
-    return NoWinnerExplanation.explain(ip, service, nodeRule, cluster);
+    return winner;
   }
 
   static boolean qualifies(NodeFacts node, ServiceFacts service, NodeRule nodeRule) {

@@ -4,6 +4,7 @@ import io.heraldlb.config.IpAddress;
 import io.heraldlb.config.Pool;
 import io.heraldlb.speaker.election.ClusterFacts;
 import io.heraldlb.speaker.election.Election;
+import io.heraldlb.speaker.election.ElectionMemo;
 import io.heraldlb.speaker.election.ElectionResult;
 import io.heraldlb.speaker.election.NoWinnerReason;
 import io.heraldlb.speaker.election.NodeRule;
@@ -27,6 +28,14 @@ public final class Planner {
 
   /** Plans for every address in use, in address order. */
   public static Map<IpAddress, IpPlan> plan(ClusterSnapshot s) {
+    return plan(s, new ElectionMemo());
+  }
+
+  /**
+   * As {@link #plan(ClusterSnapshot)}, with the winners of the previous call kept in {@code memo}:
+   * after a change to one Service only the addresses whose candidates changed are hashed again.
+   */
+  public static Map<IpAddress, IpPlan> plan(ClusterSnapshot s, ElectionMemo memo) {
     Map<IpAddress, List<ServiceInfo>> byIp = new TreeMap<>();
     for (ServiceInfo svc : s.services()) {
       for (IpAddress ip : new HashSet<>(svc.ips())) {
@@ -54,7 +63,7 @@ public final class Planner {
             return;
           }
           ElectionResult result =
-              election.elect(ip, facts(services, s.endpointNodes()), NodeRule.of(p));
+              election.elect(ip, facts(services, s.endpointNodes()), NodeRule.of(p), memo);
           // The winner's advertisements say where it announces; every node computes the same.
           List<String> interfaces =
               result
@@ -64,6 +73,7 @@ public final class Planner {
                   .orElse(List.of());
           out.put(ip, new IpPlan(ip, services, pool.map(Pool::name), interfaces, result));
         });
+    memo.endRound();
     return out;
   }
 
