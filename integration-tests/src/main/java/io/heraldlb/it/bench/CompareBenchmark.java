@@ -412,7 +412,9 @@ public final class CompareBenchmark {
   }
 
   /** What a rolling restart of every speaker cost the client. */
-  record Roll(int probes, int unanswered, int requests, int failed) {}
+  record Roll(int probes, int unanswered, int requests, int failed) {
+    static final Roll NONE = new Roll(0, -1, 0, -1);
+  }
 
   /**
    * Every speaker restarted as a DaemonSet rollout does, one node at a time (SIGTERM, exit, a new
@@ -461,7 +463,9 @@ public final class CompareBenchmark {
   }
 
   /** What a long run with the announcing node's CPUs saturated showed. */
-  record Stress(int minutes, int probes, int unanswered, int moves, int collections) {}
+  record Stress(int minutes, int probes, int unanswered, int moves, int collections) {
+    static final Stress NONE = new Stress(0, 0, -1, -1, 0);
+  }
 
   /**
    * Every CPU saturated by {@code stress-ng} for {@code --stress-minutes}, the announcing speaker
@@ -730,6 +734,8 @@ public final class CompareBenchmark {
                     .endMetadata()
                     .withNewSpec()
                     .withType("LoadBalancer")
+                    // thousands of Services would exhaust the 2,768 node ports
+                    .withAllocateLoadBalancerNodePorts(endpoints)
                     .addNewPort()
                     .withPort(SERVICE_PORT)
                     .withProtocol("TCP")
@@ -760,7 +766,9 @@ public final class CompareBenchmark {
   }
 
   /** What a controller restart with many Services showed. */
-  record Restart(int services, double pendingMs, double readyMs, int changed, double rssMib) {}
+  record Restart(int services, double pendingMs, double readyMs, int changed, double rssMib) {
+    static final Restart NONE = new Restart(0, Double.NaN, Double.NaN, -1, Double.NaN);
+  }
 
   /**
    * {@code --restart-services} Services (no endpoints) created while the allocator is down, then
@@ -866,11 +874,13 @@ public final class CompareBenchmark {
 
   private void rows(Phase h, Phase m, double baselineMs) {
     out.printf("%n===== HeraldLB against MetalLB, same lab, same run =====%n");
-    for (String signal : h.neighbour.keySet()) {
-      Stats hn = Stats.of(h.neighbour.get(signal));
+    Set<String> signals = new LinkedHashSet<>(h.neighbour.keySet());
+    signals.addAll(m.neighbour.keySet());
+    for (String signal : signals) {
+      Stats hn = Stats.of(h.neighbour.getOrDefault(signal, List.of()));
       Stats mn = Stats.of(m.neighbour.getOrDefault(signal, List.of()));
       boolean kill = signal.equals("SIGKILL");
-      String n = String.valueOf(hn.count());
+      String n = hn.count() + " / " + mn.count();
       String moved = signal + " failover, client's entry moved";
       row(
           moved + ": median",
@@ -884,22 +894,25 @@ public final class CompareBenchmark {
       row(
           answered + ": median",
           "ms",
-          Stats.of(h.http.get(signal)).median(),
+          Stats.of(h.http.getOrDefault(signal, List.of())).median(),
           Stats.of(m.http.getOrDefault(signal, List.of())).median(),
           "",
           n);
-      report.samples(moved + " (ms)", "HeraldLB", h.neighbour.get(signal));
+      report.samples(moved + " (ms)", "HeraldLB", h.neighbour.getOrDefault(signal, List.of()));
       report.samples(moved + " (ms)", "MetalLB", m.neighbour.getOrDefault(signal, List.of()));
-      report.samples(answered + " (ms)", "HeraldLB", h.http.get(signal));
+      report.samples(answered + " (ms)", "HeraldLB", h.http.getOrDefault(signal, List.of()));
       report.samples(answered + " (ms)", "MetalLB", m.http.getOrDefault(signal, List.of()));
     }
     if (options.runs("latency")) {
-      for (Duration spacing : h.latency.keySet()) {
+      Set<Duration> spacings = new LinkedHashSet<>(h.latency.keySet());
+      spacings.addAll(m.latency.keySet());
+      for (Duration spacing : spacings) {
         String every = "every " + spacing.toMillis() + " ms";
-        Stats hs = h.latency.get(spacing);
+        Stats hs = h.latency.getOrDefault(spacing, Stats.of(List.of()));
+        Stats hk = h.kernel.getOrDefault(spacing, Stats.of(List.of()));
         Stats ms = m.latency.getOrDefault(spacing, Stats.of(List.of()));
         Stats mk = m.kernel.getOrDefault(spacing, Stats.of(List.of()));
-        String n = String.valueOf(hs.count());
+        String n = hs.count() + " / " + ms.count();
         row(
             "ARP reply latency, " + every + ": median",
             "µs",
@@ -917,39 +930,38 @@ public final class CompareBenchmark {
         row(
             "ARP reply latency, " + every + ": median ÷ kernel's (same run)",
             "×",
-            hs.median() / h.kernel.get(spacing).median(),
+            hs.median() / hk.median(),
             ms.median() / mk.median(),
             "≤ 1.5×",
             n);
         report.samples("ARP reply latency " + every + " (µs)", "HeraldLB", hs.sorted());
         report.samples("ARP reply latency " + every + " (µs)", "MetalLB", ms.sorted());
         report.samples(
-            "ARP reply latency " + every + " (µs)", "kernel", h.kernel.get(spacing).sorted());
+            "ARP reply latency " + every + " (µs)", "kernel", (hk.count() > 0 ? hk : mk).sorted());
       }
     }
     if (options.runs("roll")) {
-      Roll hr = h.roll;
-      Roll mr = m.roll == null ? new Roll(0, -1, 0, -1) : m.roll;
+      Roll hr = h.roll == null ? Roll.NONE : h.roll;
+      Roll mr = m.roll == null ? Roll.NONE : m.roll;
       row(
           "rolling restart: ARP requests (every 10 ms) unanswered",
           "",
-          hr.unanswered(),
+          orNaN(hr.unanswered()),
           orNaN(mr.unanswered()),
           "0",
           hr.probes() + " / " + mr.probes());
       row(
           "rolling restart: HTTP requests (100/s) failed",
           "",
-          hr.failed(),
+          orNaN(hr.failed()),
           orNaN(mr.failed()),
           "0",
           hr.requests() + " / " + mr.requests());
     }
     if (options.runs("restart")) {
-      Restart hr = h.restart;
-      Restart mr =
-          m.restart == null ? new Restart(0, Double.NaN, Double.NaN, -1, Double.NaN) : m.restart;
-      int n = hr.services();
+      Restart hr = h.restart == null ? Restart.NONE : h.restart;
+      Restart mr = m.restart == null ? Restart.NONE : m.restart;
+      int n = options.restartServices();
       row(
           n + " pending Services (no endpoints): all addressed after the allocator starts",
           "ms",
@@ -968,25 +980,25 @@ public final class CompareBenchmark {
       row(
           "restart with " + n + " Services: addresses changed",
           "",
-          hr.changed(),
+          orNaN(hr.changed()),
           orNaN(mr.changed()),
           "0",
           "1");
     }
     if (options.runs("stress")) {
-      Stress hs = h.stress;
-      Stress ms = m.stress == null ? new Stress(0, 0, -1, -1, 0) : m.stress;
+      Stress hs = h.stress == null ? Stress.NONE : h.stress;
+      Stress ms = m.stress == null ? Stress.NONE : m.stress;
       row(
-          "CPUs saturated " + hs.minutes() + " min, full GC every 5 s: failovers",
+          "CPUs saturated " + options.stressMinutes() + " min, full GC every 5 s: failovers",
           "",
-          hs.moves(),
+          orNaN(hs.moves()),
           orNaN(ms.moves()),
           "0",
           hs.probes() + " / " + ms.probes());
       row(
           "CPUs saturated: ARP requests (every 100 ms) unanswered",
           "",
-          hs.unanswered(),
+          orNaN(hs.unanswered()),
           orNaN(ms.unanswered()),
           "",
           hs.probes() + " / " + ms.probes());

@@ -586,16 +586,13 @@ public final class Lab implements AutoCloseable {
    */
   public void plug(LabNode node) {
     network.cable(node.index(), true);
-    Cmd.run("ip", "-n", node.netns(), "neigh", "flush", "dev", node.iface());
+    List<String> arping =
+        List.of(node.exec("arping", "-c", "1", "-w", "1", "-I", node.iface(), subnet.gateway()));
     Await.until(
         node.name() + " to reach " + subnet.gateway() + " again",
         Duration.ofSeconds(30),
-        () ->
-            Cmd.run(
-                        List.of(node.exec("ping", "-c", "1", "-W", "1", subnet.gateway())),
-                        Duration.ofSeconds(5))
-                    .exit()
-                == 0);
+        () -> Cmd.run(arping, Duration.ofSeconds(5)).exit() == 0);
+    Cmd.run("ip", "-n", node.netns(), "neigh", "flush", "dev", node.iface());
   }
 
   /** Kills and restarts a process with the same command, env and log; close() stops it. */
