@@ -766,8 +766,9 @@ public final class CompareBenchmark {
   }
 
   /** What a controller restart with many Services showed. */
-  record Restart(int services, double pendingMs, double readyMs, int changed, double rssMib) {
-    static final Restart NONE = new Restart(0, Double.NaN, Double.NaN, -1, Double.NaN);
+  record Restart(
+      int services, double pendingMs, double readyMs, int changed, double rssMib, int speakers) {
+    static final Restart NONE = new Restart(0, Double.NaN, Double.NaN, -1, Double.NaN, -1);
   }
 
   /**
@@ -818,8 +819,12 @@ public final class CompareBenchmark {
         "  restarted: a new Service addressed after %.0f ms; %d of %d addresses changed;"
             + " RSS with %d Services %.0f MiB%n",
         readyMs, changed, n, n, rss);
+    // Every address is announced meanwhile (HeraldLB's speakers announce a Cluster-policy Service
+    // without endpoints, MetalLB's do not): did every speaker live through it?
+    int speakers = (int) lab.nodes().stream().filter(node -> c.speaker(node).isAlive()).count();
+    out.printf("  speakers still running: %d of %d%n", speakers, lab.nodes().size());
     deleteNamespace(ns);
-    return new Restart(n, pendingMs, readyMs, changed, rss);
+    return new Restart(n, pendingMs, readyMs, changed, rss, speakers);
   }
 
   private Map<String, List<String>> addresses(String namespace) {
@@ -976,6 +981,13 @@ public final class CompareBenchmark {
           hr.readyMs(),
           mr.readyMs(),
           "≤ 3 s",
+          "1");
+      row(
+          "speakers still running with " + n + " Services",
+          "",
+          orNaN(hr.speakers()),
+          orNaN(mr.speakers()),
+          "all " + lab.nodes().size(),
           "1");
       row(
           "restart with " + n + " Services: addresses changed",

@@ -13,6 +13,7 @@ import io.heraldlb.config.PoolConfig;
 import io.heraldlb.kube.AnyChange;
 import io.heraldlb.kube.MetalLbObjects;
 import io.heraldlb.kube.PoolSource;
+import io.heraldlb.kube.SlimStore;
 import io.heraldlb.speaker.election.NodeFacts;
 import io.heraldlb.speaker.plan.ClusterSnapshot;
 import io.heraldlb.speaker.plan.ServiceInfo;
@@ -97,6 +98,7 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
 
   private <T extends HasMetadata> SharedIndexInformer<T> add(
       String name, SharedIndexInformer<T> informer, Runnable onChange) {
+    informer.itemStore(new SlimStore<>());
     informer.addEventHandler(new AnyChange<>(onChange));
     informer.exceptionHandler(
         (started, t) -> {

@@ -1,0 +1,39 @@
+package io.heraldlb.kube;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.Map;
+
+/**
+ * An informer's item store that drops, before it keeps an object, what HeraldLB never reads and
+ * what makes up much of a cached object: {@code metadata.managedFields} (the API server's
+ * field-ownership bookkeeping, an entry per writer) and kubectl's last-applied-configuration
+ * annotation (a second copy of the object). Ten thousand Services then fit the speaker's heap.
+ */
+public final class SlimStore<T extends HasMetadata> extends BasicItemStore<T> {
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+  public SlimStore() {
+    super(Cache::metaNamespaceKeyFunc);
+  }
+
+  @Override
+  public T put(String key, T obj) {
+    return super.put(key, slim(obj));
+  }
+
+  /** {@code obj} without managed fields and the last-applied annotation (changed in place). */
+  static <T extends HasMetadata> T slim(T obj) {
+    ObjectMeta meta = obj.getMetadata();
+    if (meta != null) {
+      meta.setManagedFields(null);
+      Map<String, String> annotations = meta.getAnnotations();
+      if (annotations != null && annotations.containsKey(LAST_APPLIED)) {
+        annotations.remove(LAST_APPLIED);
+      }
+    }
+    return obj;
+  }
+}
