@@ -450,13 +450,28 @@ public final class ControlPlane implements LabApi {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * A port on 127.0.0.1 that is free now, below the kernel's ephemeral range (32768 and up by
+   * default): a port the kernel itself handed out could go to any outgoing connection (the lab
+   * opens hundreds) before etcd binds it, which once failed a run with "address already in use".
+   */
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new LabException("no free port on 127.0.0.1", e);
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = FIXED_PORTS_FROM + random.nextInt(FIXED_PORTS_COUNT);
+      try (ServerSocket socket =
+          new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException e) {
+        // taken: try another
+      }
     }
+    throw new LabException(
+        "no free port on 127.0.0.1 in " + FIXED_PORTS_FROM + "+" + FIXED_PORTS_COUNT);
   }
+
+  private static final int FIXED_PORTS_FROM = 20_000;
+  private static final int FIXED_PORTS_COUNT = 12_000;
 
   @Override
   public void close() {
