@@ -10,10 +10,10 @@ import java.util.Map;
  * An informer's item store that drops, before it keeps an object, what HeraldLB never reads and
  * what makes up much of a cached object: {@code metadata.managedFields} (the API server's
  * field-ownership bookkeeping, an entry per writer) and kubectl's last-applied-configuration
- * annotation (a second copy of the object). Ten thousand Services then fit the speaker's heap.
+ * annotation (a second copy of the object).
  *
- * <p>Only for caches whose objects are never written back (the speaker's): an update built from
- * a slimmed object would remove the user's last-applied annotation.
+ * <p>Only for caches whose objects are never written back (the speaker's): an update built from a
+ * slimmed object would remove the user's last-applied annotation.
  */
 public final class SlimStore<T extends HasMetadata> extends BasicItemStore<T> {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
