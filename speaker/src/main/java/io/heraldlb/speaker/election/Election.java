@@ -58,13 +58,7 @@ public final class Election {
    * @param nodeRule the nodes the advertisements of the address's pool cover
    */
   public ElectionResult elect(IpAddress ip, ServiceFacts service, NodeRule nodeRule) {
-    List<Candidate> qualifying = new ArrayList<>(eligible.size());
-    for (Candidate c : eligible) {
-      if (qualifies(c.node(), service, nodeRule)) {
-        qualifying.add(c);
-      }
-    }
-    String winner = rank(ip, qualifying);
+    String winner = rank(ip, qualifying(service, nodeRule));
     if (winner != null) {
       return new ElectionResult.Won(winner);
     }
@@ -78,13 +72,10 @@ public final class Election {
    */
   public ElectionResult elect(
       IpAddress ip, ServiceFacts service, NodeRule nodeRule, ElectionMemo memo) {
-    List<Candidate> qualifying = new ArrayList<>(eligible.size());
-    List<String> names = new ArrayList<>(eligible.size());
-    for (Candidate c : eligible) {
-      if (qualifies(c.node(), service, nodeRule)) {
-        qualifying.add(c);
-        names.add(c.node().name());
-      }
+    List<Candidate> qualifying = qualifying(service, nodeRule);
+    List<String> names = new ArrayList<>(qualifying.size());
+    for (Candidate c : qualifying) {
+      names.add(c.node().name());
     }
     String winner = memo.winner(ip, names);
     if (winner == null) {
@@ -95,6 +86,16 @@ public final class Election {
       memo.remember(ip, names, winner);
     }
     return new ElectionResult.Won(winner);
+  }
+
+  private List<Candidate> qualifying(ServiceFacts service, NodeRule nodeRule) {
+    List<Candidate> out = new ArrayList<>(eligible.size());
+    for (Candidate c : eligible) {
+      if (qualifies(c.node(), service, nodeRule)) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   /** The candidate with the smallest rank for {@code ip}; null if there is none. */
