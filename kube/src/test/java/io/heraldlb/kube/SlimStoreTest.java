@@ -46,4 +46,23 @@ class SlimStoreTest {
     assertEquals(1, store.size());
     assertEquals(Map.of(), store.get(store.getKey(s)).getMetadata().getAnnotations());
   }
+
+  @Test
+  void aCacheMayKeepLessStill() {
+    SlimStore<Service> store =
+        new SlimStore<>(
+            s ->
+                new ServiceBuilder()
+                    .withNewMetadata()
+                    .withNamespace(s.getMetadata().getNamespace())
+                    .withName(s.getMetadata().getName())
+                    .endMetadata()
+                    .build());
+    Service s = service();
+    store.put(store.getKey(s), s);
+    Service kept = store.get("shop/web");
+    assertEquals(Map.of(), kept.getMetadata().getAnnotations());
+    assertNull(kept.getSpec());
+    assertEquals("LoadBalancer", s.getSpec().getType(), "the informer's object is left alone");
+  }
 }

@@ -69,13 +69,18 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
     this.metalLb = new MetalLbObjects(client, metalLbNamespace, false, onChange);
     this.ignoreExcludeLabel = ignoreExcludeLabel;
     services =
-        add("services", client.services().inAnyNamespace().runnableInformer(RESYNC_MS), onChange);
+        add(
+            "services",
+            client.services().inAnyNamespace().runnableInformer(RESYNC_MS),
+            new SlimStore<>(CachedViews::service),
+            onChange);
     slices =
         add(
             "endpointslices",
             client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(RESYNC_MS),
+            new SlimStore<>(CachedViews::endpointSlice),
             onChange);
-    nodes = add("nodes", client.nodes().runnableInformer(RESYNC_MS), onChange);
+    nodes = add("nodes", client.nodes().runnableInformer(RESYNC_MS), new SlimStore<>(), onChange);
     configMap =
         add(
             "configmap",
@@ -84,6 +89,7 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
                 .inNamespace(namespace)
                 .withName(configMapName)
                 .runnableInformer(RESYNC_MS),
+            new SlimStore<>(),
             onChange);
     pods =
         add(
@@ -93,12 +99,13 @@ public final class KubeInformers implements ClusterSource, AutoCloseable {
                 .inNamespace(namespace)
                 .withLabel(SPEAKER_LABEL, SPEAKER_LABEL_VALUE)
                 .runnableInformer(RESYNC_MS),
+            new SlimStore<>(),
             onChange);
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> add(
-      String name, SharedIndexInformer<T> informer, Runnable onChange) {
-    informer.itemStore(new SlimStore<>());
+      String name, SharedIndexInformer<T> informer, SlimStore<T> store, Runnable onChange) {
+    informer.itemStore(store);
     informer.addEventHandler(new AnyChange<>(onChange));
     informer.exceptionHandler(
         (started, t) -> {
