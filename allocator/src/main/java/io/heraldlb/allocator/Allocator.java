@@ -90,6 +90,7 @@ final class Allocator implements AutoCloseable {
             settings.renewDeadline(),
             System::nanoTime);
     this.writes = new WriteQueue(16, lock::holds);
+    metrics.writesHeld(writes::heldWrites);
     this.events =
         new EventWriter(
             client,

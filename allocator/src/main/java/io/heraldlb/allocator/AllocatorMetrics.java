@@ -54,6 +54,16 @@ final class AllocatorMetrics {
           .name("heraldlb_status_write_errors")
           .help("failed writes of Service status or the pool annotation")
           .register(registry);
+
+  /** Writes that waited for a renewal of the Lease: the API server answers the renewals late. */
+  void writesHeld(java.util.function.LongSupplier held) {
+    io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+        .name("heraldlb_allocator_writes_held")
+        .help("writes that waited for a late renewal of the Lease before going out")
+        .callback(cb -> cb.call(held.getAsLong()))
+        .register(registry);
+  }
+
   final Counter allocationFailures =
       Counter.builder()
           .name("heraldlb_allocation_failures")

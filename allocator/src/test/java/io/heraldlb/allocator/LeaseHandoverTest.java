@@ -95,6 +95,24 @@ class LeaseHandoverTest {
   }
 
   @Test
+  void aWriteHeldByTheFenceGoesOutOnceTheLeaseIsRenewed() throws Exception {
+    // A renewal answered late closes the fence for a moment while this replica goes on leading:
+    // a write dropped then would never be sent again, and its Service would stay pending.
+    AtomicBoolean holds = new AtomicBoolean(false);
+    java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(2);
+    try (WriteQueue writes = new WriteQueue(2, holds::get)) {
+      writes.execute(WriteQueue.Priority.STATUS, ran::countDown);
+      writes.execute(WriteQueue.Priority.STATUS, ran::countDown);
+      Thread.sleep(5 * WriteQueue.FENCE_POLL.toMillis());
+      assertEquals(2, ran.getCount(), "nothing is written while the fence is closed");
+      holds.set(true);
+      assertTrue(ran.await(5, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(0, writes.fencedWrites());
+      assertEquals(2, writes.heldWrites());
+    }
+  }
+
+  @Test
   void aNewLeaderLoadsAssignmentsFromTheApiNotFromACacheThatLagsBehindIt() throws Exception {
     // The previous leader gave b-old 10.0.0.1; this replica's watch has not delivered that write
     // yet, and a-new arrived meanwhile (it sorts first).
