@@ -52,13 +52,23 @@ final class ChangeReporter {
   }
 
   /**
-   * @param failover whether wins count as failovers (not the first plan after start-up)
+   * @param plans this plan
+   * @param before the plan before it (empty for the first): a won address counts as a failover only
+   *     when that plan gave it to another speaker, not when it is new or this speaker starts
    */
   void changes(
-      List<Change> changes, Map<IpAddress, IpPlan> plans, Set<String> members, boolean failover) {
+      List<Change> changes,
+      Map<IpAddress, IpPlan> plans,
+      Map<IpAddress, IpPlan> before,
+      Set<String> members) {
     for (Change c : changes) {
       if (c instanceof Change.Won w) {
-        won(w.now(), plans.get(w.now().ip()), members, failover);
+        IpPlan earlier = before.get(w.now().ip());
+        String from =
+            earlier == null
+                ? null
+                : earlier.result().winner().filter(n -> !n.equals(node)).orElse(null);
+        won(w.now(), plans.get(w.now().ip()), members, from);
         record(w.now());
       } else if (c instanceof Change.Moved m) {
         metrics.announced(m.before().ip().toString(), m.before().services(), node, false);
@@ -87,9 +97,10 @@ final class ChangeReporter {
     announcements.planned();
   }
 
-  private void won(Assignment a, @Nullable IpPlan plan, Set<String> members, boolean failover) {
+  private void won(
+      Assignment a, @Nullable IpPlan plan, Set<String> members, @Nullable String from) {
     metrics.announced(a.ip().toString(), a.services(), node, true);
-    if (failover) {
+    if (from != null) {
       metrics.failover();
     }
     log.atInfo()
@@ -102,7 +113,7 @@ final class ChangeReporter {
             String.join(",", a.interfaces()),
             a.services(),
             new java.util.TreeSet<>(members),
-            failover ? " after a failover" : "");
+            from == null ? "" : ", taking over from " + from);
     announcedEvents(plan, a);
   }
 

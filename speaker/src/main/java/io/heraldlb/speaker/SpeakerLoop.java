@@ -111,15 +111,16 @@ final class SpeakerLoop {
       }
       standing(now);
       ClusterSnapshot snapshot = source.snapshot(live, pools);
+      Map<IpAddress, IpPlan> before = planned ? plans : Map.of();
       plans = Planner.plan(snapshot, memo);
       if (now.quorum().mayAnnounce()) {
-        apply(live);
+        apply(live, before);
       } else {
         // The majority elects over its own view and has taken these addresses: answer each until
         // its new announcer is heard (or the grace passes), and win none.
         List<Change> changes =
             announcer.apply(Map.of(), announcer.current().keySet(), HANDOVER_GRACE);
-        reporter.changes(changes, plans, live, planned);
+        reporter.changes(changes, plans, before, live);
       }
     } catch (RuntimeException e) {
       log.error("recompute failed; the previous announcements stay", e);
@@ -161,7 +162,7 @@ final class SpeakerLoop {
             + new TreeSet<>(g.listed());
   }
 
-  private void apply(Set<String> live) {
+  private void apply(Set<String> live, Map<IpAddress, IpPlan> before) {
     Set<String> defaults = transport.defaultInterfaces();
     Set<String> open = transport.links().keySet();
     Map<IpAddress, Assignment> wanted = new HashMap<>();
@@ -179,7 +180,7 @@ final class SpeakerLoop {
     }
     List<Change> changes = announcer.apply(wanted, wonByAPeer(), HANDOVER_GRACE);
     announcer.tick();
-    reporter.changes(changes, plans, live, planned);
+    reporter.changes(changes, plans, before, live);
     reporter.problems(plans, noInterface, node.equals(new TreeSet<>(live).first()));
     planned = true;
   }

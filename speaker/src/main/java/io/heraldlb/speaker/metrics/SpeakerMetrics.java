@@ -68,7 +68,8 @@ public final class SpeakerMetrics {
             "heraldlb_ip_conflicts",
             "Another MAC claimed an address this node announces");
     failovers =
-        counter(registry, "heraldlb_failovers", "Addresses this node won after its first plan");
+        counter(
+            registry, "heraldlb_failovers", "Addresses this node took over from another speaker");
     membershipRefused =
         counter(
             registry,
