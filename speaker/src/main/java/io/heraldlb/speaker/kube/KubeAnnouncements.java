@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,14 +36,15 @@ import org.slf4j.LoggerFactory;
  * announcements} answers long after the Events expired. Written on a thread of its own, only on a
  * change (a won, moved or lost address), by server-side apply; an address this node stops
  * announcing loses its object only while the object still names this node (a successor may have
- * written it already).
+ * written it already). Changes queue by address, so a burst of thousands, or an address that flaps,
+ * costs one write per address, however far the API server lags.
  *
  * <p>After the first plan, and every {@link #RESYNC}, the namespace's objects are listed once and
  * put right: this node's addresses written where missing or wrong (a failed write, an object
- * deleted by hand), objects naming this node for addresses it no longer announces deleted, and, by
- * the first live speaker in name order only, objects of nodes that left the group (a speaker killed
- * before it could clean up). Without the CRD (an install that predates it) it logs once and writes
- * nothing.
+ * deleted by hand) and left alone where already right (a restarted speaker rewrites nothing),
+ * objects naming this node for addresses it no longer announces deleted, and, by the first live
+ * speaker in name order only, objects of nodes that left the group (a speaker killed before it
+ * could clean up). Without the CRD (an install that predates it) it logs once and writes nothing.
  */
 public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KubeAnnouncements.class);
@@ -63,10 +65,19 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("announcements"));
 
+  /** Changes not yet taken by the executor, by address: empty for a stopped one. */
+  private final Map<IpAddress, Optional<Wanted>> queued = new LinkedHashMap<>();
+
+  private boolean draining;
+
   /** Only on the executor's thread, as are the two below. */
   private final Map<IpAddress, Wanted> wanted = new HashMap<>();
 
   private final Map<IpAddress, Wanted> written = new HashMap<>();
+
+  /** Whether the objects were listed once: until then what a change wants is only noted. */
+  private boolean listed;
+
   private boolean noCrd;
   private long lastWarned;
 
@@ -113,24 +124,47 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
   @Override
   public void announcing(IpAddress ip, List<String> interfaces, List<String> services) {
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    List<String> ifs = List.copyOf(interfaces);
-    List<String> svcs = List.copyOf(services);
-    executor.execute(
-        () -> {
-          Wanted before = wanted.get(ip);
-          Wanted w = new Wanted(ip, ifs, svcs, before == null ? now : before.since());
-          wanted.put(ip, w);
-          write(w);
-        });
+    queue(ip, Optional.of(new Wanted(ip, List.copyOf(interfaces), List.copyOf(services), now)));
   }
 
   @Override
   public void stopped(IpAddress ip) {
-    executor.execute(
-        () -> {
-          wanted.remove(ip);
-          written.remove(ip);
-          deleteIfMine(ip);
+    queue(ip, Optional.empty());
+  }
+
+  private synchronized void queue(IpAddress ip, Optional<Wanted> change) {
+    queued.put(ip, change);
+    if (!draining) {
+      draining = true;
+      executor.execute(this::drain);
+    }
+  }
+
+  /** On the executor: applies what was queued, the last change of each address. */
+  private void drain() {
+    Map<IpAddress, Optional<Wanted>> batch;
+    synchronized (this) {
+      batch = new LinkedHashMap<>(queued);
+      queued.clear();
+      draining = false;
+    }
+    batch.forEach(
+        (ip, change) -> {
+          if (change.isPresent()) {
+            Wanted before = wanted.get(ip);
+            Wanted w = change.get();
+            if (before != null) {
+              w = new Wanted(ip, w.interfaces(), w.services(), before.since());
+            }
+            wanted.put(ip, w);
+            if (listed) {
+              write(w);
+            }
+          } else {
+            wanted.remove(ip);
+            written.remove(ip);
+            deleteIfMine(ip);
+          }
         });
   }
 
@@ -203,6 +237,40 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
     }
   }
 
+  /** What {@code object} says, if it names this node and reads as this class writes it. */
+  private @Nullable Wanted says(GenericKubernetesResource object, IpAddress ip) {
+    if (!(object.getAdditionalProperties().get("status") instanceof Map<?, ?> status)
+        || !node.equals(status.get("node"))
+        || !ip.toString().equals(status.get("ip"))
+        || !(status.get("since") instanceof String since)) {
+      return null;
+    }
+    List<String> interfaces = strings(status.get("interfaces"));
+    List<String> services = strings(status.get("services"));
+    if (interfaces == null || services == null) {
+      return null;
+    }
+    try {
+      return new Wanted(ip, interfaces, services, Instant.parse(since));
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static @Nullable List<String> strings(@Nullable Object value) {
+    if (!(value instanceof List<?> list)) {
+      return value == null ? List.of() : null;
+    }
+    List<String> out = new java.util.ArrayList<>(list.size());
+    for (Object o : list) {
+      if (!(o instanceof String str)) {
+        return null;
+      }
+      out.add(str);
+    }
+    return List.copyOf(out);
+  }
+
   private static @Nullable String nodeOf(GenericKubernetesResource object) {
     Object status = object.getAdditionalProperties().get("status");
     return status instanceof Map<?, ?> m && m.get("node") instanceof String s ? s : null;
@@ -212,21 +280,30 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
   void resync() {
     try {
       noCrd = false;
-      List<GenericKubernetesResource> listed = objects().list().getItems();
+      List<GenericKubernetesResource> items = objects().list().getItems();
+      listed = true;
       Map<String, GenericKubernetesResource> byName = new HashMap<>();
-      listed.forEach(o -> byName.put(o.getMetadata().getName(), o));
-      for (Wanted w : wanted.values()) {
+      items.forEach(o -> byName.put(o.getMetadata().getName(), o));
+      for (Map.Entry<IpAddress, Wanted> e : wanted.entrySet()) {
+        Wanted w = e.getValue();
         GenericKubernetesResource o = byName.get(nameFor(w.ip()));
-        if (o == null || !node.equals(nodeOf(o))) {
-          written.remove(w.ip());
+        Wanted there = o == null ? null : says(o, w.ip());
+        if (there != null
+            && there.interfaces().equals(w.interfaces())
+            && there.services().equals(w.services())) {
+          // Already right (this node's object from before a restart): keep it and its since.
+          e.setValue(there);
+          written.put(w.ip(), there);
+          continue;
         }
+        written.remove(w.ip());
         write(w);
       }
       Set<String> live = members.get();
       boolean collector = !live.isEmpty() && node.equals(java.util.Collections.min(live));
       Set<String> mine = new LinkedHashSet<>();
       wanted.keySet().forEach(ip -> mine.add(nameFor(ip)));
-      for (GenericKubernetesResource o : listed) {
+      for (GenericKubernetesResource o : items) {
         String owner = nodeOf(o);
         String name = o.getMetadata().getName();
         boolean stale =
@@ -239,8 +316,18 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
       }
     } catch (KubernetesClientException e) {
       failed("list the Announcements", e);
+      writeUnlisted();
     } catch (RuntimeException e) {
       log.warn("Announcement resync failed: {}", e.toString());
+      writeUnlisted();
+    }
+  }
+
+  /** Without a listing to compare with, the first time: every wanted object is written. */
+  private void writeUnlisted() {
+    if (!listed) {
+      listed = true;
+      wanted.values().forEach(this::write);
     }
   }
 
