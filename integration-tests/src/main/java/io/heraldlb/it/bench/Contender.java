@@ -167,12 +167,26 @@ interface Contender {
                       .append("] }\n"));
       lab.applyPools(hocon.append("}\n").toString());
       allocator =
-          lab.startAllocator("allocator", lab.node(1), allocatorJvm.env(), allocatorJvm.flags());
+          lab.startAllocator(
+              "allocator", lab.node(1), allocatorJvm.env(), gcLogged(allocatorJvm, "allocator"));
       for (LabNode node : lab.nodes()) {
-        speakers.put(node.name(), lab.startSpeaker(node, speakerJvm.env(), speakerJvm.flags()));
+        speakers.put(
+            node.name(),
+            lab.startSpeaker(
+                node, speakerJvm.env(), gcLogged(speakerJvm, "speaker-" + node.name())));
       }
       SpeakerGroup.awaitConverged(
           speakers.values(), lab.nodes().stream().map(LabNode::name).toList(), CONVERGE);
+    }
+
+    /** The manifest's flags, and the pauses logged beside the program's log (they explain). */
+    private List<String> gcLogged(ManifestJvm jvm, String program) {
+      List<String> flags = new ArrayList<>(jvm.flags());
+      flags.add(
+          "-Xlog:gc:file="
+              + lab.logDir().resolve(program + "-gc-%p.log")
+              + ":uptime,pid:filecount=0");
+      return flags;
     }
 
     @Override
