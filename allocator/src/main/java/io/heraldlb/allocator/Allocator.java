@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.heraldlb.allocator.ipam.ServiceKey;
 import io.heraldlb.kube.EventWriter;
 import io.heraldlb.kube.MetalLbObjects;
+import io.heraldlb.kube.SlimStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -121,13 +122,13 @@ final class Allocator implements AutoCloseable {
 
   /** Starts the informers, waits until they have synced, then joins the leader election. */
   void start() throws InterruptedException {
+    // Status is written by merge patch and the annotation likewise, never by an update of the
+    // cached object, so the cache can do without managedFields (most of a decoded Service).
     SharedIndexInformer<Service> services =
-        client
-            .services()
-            .inAnyNamespace()
-            .inform(
-                handler(s -> queue.add(WorkKey.of(ServiceFacts.key(s)))),
-                Duration.ofMinutes(10).toMillis());
+        client.services().inAnyNamespace().runnableInformer(Duration.ofMinutes(10).toMillis());
+    services.itemStore(new SlimStore<>());
+    services.addEventHandler(handler(s -> queue.add(WorkKey.of(ServiceFacts.key(s)))));
+    services.start();
     SharedIndexInformer<ConfigMap> configMaps =
         client
             .configMaps()

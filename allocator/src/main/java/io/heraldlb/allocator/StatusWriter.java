@@ -1,16 +1,14 @@
 package io.heraldlb.allocator;
 
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
-import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
-import io.fabric8.kubernetes.api.model.LoadBalancerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.heraldlb.allocator.ipam.ServiceKey;
 import io.heraldlb.config.IpAddress;
 import io.heraldlb.kube.LoadBalancerServices;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -104,8 +102,9 @@ final class StatusWriter {
             client
                 .services()
                 .inNamespace(s.getMetadata().getNamespace())
-                .resource(withStatus(s, wanted.ips()))
-                .updateStatus();
+                .withName(s.getMetadata().getName())
+                .subresource("status")
+                .patch(PatchContext.of(PatchType.JSON), statusPatch(s, wanted.ips()));
         versions.add(s.getMetadata().getResourceVersion());
       }
     } catch (RuntimeException e) {
@@ -204,21 +203,26 @@ final class StatusWriter {
     written.remove(key);
   }
 
-  private static Service withStatus(Service s, List<IpAddress> ips) {
-    List<LoadBalancerIngress> ingress =
-        ips.stream()
-            .map(
-                ip ->
-                    new LoadBalancerIngressBuilder()
-                        .withIp(ip.toString())
-                        .withIpMode("VIP")
-                        .build())
-            .toList();
-    return new ServiceBuilder(s)
-        .editOrNewStatus()
-        .withLoadBalancer(new LoadBalancerStatusBuilder().withIngress(ingress).build())
-        .endStatus()
-        .build();
+  /**
+   * The status write as a JSON patch: {@code status.loadBalancer} replaced, on the version of the
+   * Service it was decided on only (the {@code test} fails on a newer one, and the write is retried
+   * on that). Not an update of the whole object, so the cache may keep less of each Service than
+   * the API server holds (no managedFields), and status fields other writers own stay theirs.
+   */
+  private String statusPatch(Service s, List<IpAddress> ips) {
+    List<Map<String, String>> ingress =
+        ips.stream().map(ip -> Map.of("ip", ip.toString(), "ipMode", "VIP")).toList();
+    List<Map<String, Object>> ops = new ArrayList<>();
+    String version = s.getMetadata().getResourceVersion();
+    if (version != null) {
+      ops.add(Map.of("op", "test", "path", "/metadata/resourceVersion", "value", version));
+    }
+    Map<String, Object> loadBalancer = Map.of("ingress", ingress);
+    ops.add(
+        s.getStatus() == null
+            ? Map.of("op", "add", "path", "/status", "value", Map.of("loadBalancer", loadBalancer))
+            : Map.of("op", "add", "path", "/status/loadBalancer", "value", loadBalancer));
+    return client.getKubernetesSerialization().asJson(ops);
   }
 
   private static @Nullable String currentPool(Service s) {

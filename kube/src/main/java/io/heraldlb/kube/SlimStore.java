@@ -17,8 +17,9 @@ import java.util.function.UnaryOperator;
  * #SlimStore(UnaryOperator)}): the object kept must still carry its namespace, name and
  * resourceVersion, by which the informer keys it and tells a real update from a repeat.
  *
- * <p>Only for caches whose objects are never written back (the speaker's): an update built from a
- * slimmed object would remove the user's last-applied annotation.
+ * <p>Only for caches whose objects are never written back whole (the speaker's, and the
+ * allocator's, which patches): an update built from a slimmed object would remove the user's
+ * last-applied annotation.
  */
 public final class SlimStore<T extends HasMetadata> extends BasicItemStore<T> {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
