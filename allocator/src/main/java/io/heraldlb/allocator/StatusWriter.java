@@ -102,7 +102,9 @@ final class StatusWriter {
             client
                 .services()
                 .inNamespace(s.getMetadata().getNamespace())
-                .withName(s.getMetadata().getName())
+                // On the cached object, not by name: by name the client would GET it first,
+                // which the allocator's role does not allow (and needs no round trip).
+                .resource(s)
                 .subresource("status")
                 .patch(PatchContext.of(PatchType.JSON), statusPatch(s, wanted.ips()));
         versions.add(s.getMetadata().getResourceVersion());
