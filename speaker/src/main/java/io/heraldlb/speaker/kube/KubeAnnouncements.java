@@ -3,8 +3,10 @@ package io.heraldlb.speaker.kube;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -39,12 +41,13 @@ import org.slf4j.LoggerFactory;
  * written it already). Changes queue by address, so a burst of thousands, or an address that flaps,
  * costs one write per address, however far the API server lags.
  *
- * <p>After the first plan, and every {@link #RESYNC}, the namespace's objects are listed once and
- * put right: this node's addresses written where missing or wrong (a failed write, an object
- * deleted by hand) and left alone where already right (a restarted speaker rewrites nothing),
- * objects naming this node for addresses it no longer announces deleted, and, by the first live
- * speaker in name order only, objects of nodes that left the group (a speaker killed before it
- * could clean up). Without the CRD (an install that predates it) it logs once and writes nothing.
+ * <p>After the first plan, and every {@link #RESYNC}, the objects labelled with this node are
+ * listed and put right: this node's addresses written where missing or wrong (a failed write, an
+ * object deleted by hand) and left alone where already right (a restarted speaker rewrites
+ * nothing), objects naming this node for addresses it no longer announces deleted, and, by the
+ * first live speaker in name order only, objects of nodes that left the group (a speaker killed
+ * before it could clean up). Without the CRD (an install that predates it) it logs once and writes
+ * nothing.
  */
 public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KubeAnnouncements.class);
@@ -53,6 +56,10 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
 
   static final Duration RESYNC = Duration.ofSeconds(60);
   static final String FIELD_MANAGER = "heraldlb-speaker";
+  static final String NODE_LABEL = "heraldlb.io/node";
+
+  /** Objects per page of a listing. */
+  static final long PAGE = 500;
 
   /** What one address's object should say. */
   record Wanted(IpAddress ip, List<String> interfaces, List<String> services, Instant since) {}
@@ -194,7 +201,7 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
             .withName(nameFor(w.ip()))
             .withNamespace(namespace)
             .addToLabels("app.kubernetes.io/part-of", "heraldlb")
-            .addToLabels("heraldlb.io/node", node)
+            .addToLabels(NODE_LABEL, node)
             .endMetadata()
             .build();
     object.setAdditionalProperty("status", status);
@@ -276,18 +283,53 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
     return status instanceof Map<?, ?> m && m.get("node") instanceof String s ? s : null;
   }
 
-  /** Puts the namespace's objects right; see the class comment. */
+  /** What a listed object says, kept instead of the object while a listing is compared. */
+  private record Seen(String name, @Nullable String owner, @Nullable Wanted says) {}
+
+  /**
+   * The objects {@code selection} selects, a page at a time (a listing of thousands is never held
+   * whole), each reduced to what {@link #resync} compares.
+   */
+  private Map<String, Seen> list(
+      FilterWatchListDeletable<
+              GenericKubernetesResource,
+              GenericKubernetesResourceList,
+              Resource<GenericKubernetesResource>>
+          selection) {
+    Map<String, Seen> out = new HashMap<>();
+    String token = null;
+    do {
+      GenericKubernetesResourceList page =
+          selection.list(new ListOptionsBuilder().withLimit(PAGE).withContinue(token).build());
+      for (GenericKubernetesResource o : page.getItems()) {
+        String owner = nodeOf(o);
+        IpAddress ip =
+            o.getAdditionalProperties().get("status") instanceof Map<?, ?> st
+                    && st.get("ip") instanceof String text
+                ? IpAddress.tryParse(text)
+                : null;
+        String name = o.getMetadata().getName();
+        out.put(name, new Seen(name, owner, ip == null ? null : says(o, ip)));
+      }
+      token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+    } while (token != null && !token.isEmpty());
+    return out;
+  }
+
+  /**
+   * Puts the objects right; see the class comment. Each speaker lists only the objects labelled
+   * with its node, and the collector those labelled with no live speaker (or not at all): with
+   * 10,000 addresses a speaker reads its own share, not every object, once a minute.
+   */
   void resync() {
     try {
       noCrd = false;
-      List<GenericKubernetesResource> items = objects().list().getItems();
+      Map<String, Seen> ours = list(objects().withLabel(NODE_LABEL, node));
       listed = true;
-      Map<String, GenericKubernetesResource> byName = new HashMap<>();
-      items.forEach(o -> byName.put(o.getMetadata().getName(), o));
       for (Map.Entry<IpAddress, Wanted> e : wanted.entrySet()) {
         Wanted w = e.getValue();
-        GenericKubernetesResource o = byName.get(nameFor(w.ip()));
-        Wanted there = o == null ? null : says(o, w.ip());
+        Seen seen = ours.get(nameFor(w.ip()));
+        Wanted there = seen == null ? null : seen.says();
         if (there != null
             && there.interfaces().equals(w.interfaces())
             && there.services().equals(w.services())) {
@@ -299,19 +341,20 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
         written.remove(w.ip());
         write(w);
       }
-      Set<String> live = members.get();
-      boolean collector = !live.isEmpty() && node.equals(java.util.Collections.min(live));
       Set<String> mine = new LinkedHashSet<>();
       wanted.keySet().forEach(ip -> mine.add(nameFor(ip)));
-      for (GenericKubernetesResource o : items) {
-        String owner = nodeOf(o);
-        String name = o.getMetadata().getName();
-        boolean stale =
-            (node.equals(owner) && !mine.contains(name))
-                || (collector && owner != null && !live.contains(owner));
-        if (stale) {
-          objects().withName(name).delete();
-          log.info("deleted the stale Announcement {} (node {})", name, Objects.toString(owner));
+      for (Seen o : ours.values()) {
+        if (node.equals(o.owner()) && !mine.contains(o.name())) {
+          deleteStale(o);
+        }
+      }
+      Set<String> live = members.get();
+      if (!live.isEmpty() && node.equals(java.util.Collections.min(live))) {
+        for (Seen o :
+            list(objects().withLabelNotIn(NODE_LABEL, live.toArray(String[]::new))).values()) {
+          if (o.owner() != null && !live.contains(o.owner())) {
+            deleteStale(o);
+          }
         }
       }
     } catch (KubernetesClientException e) {
@@ -321,6 +364,11 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
       log.warn("Announcement resync failed: {}", e.toString());
       writeUnlisted();
     }
+  }
+
+  private void deleteStale(Seen o) {
+    objects().withName(o.name()).delete();
+    log.info("deleted the stale Announcement {} (node {})", o.name(), Objects.toString(o.owner()));
   }
 
   /** Without a listing to compare with, the first time: every wanted object is written. */

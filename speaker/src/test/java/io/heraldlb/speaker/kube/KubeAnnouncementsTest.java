@@ -99,6 +99,7 @@ class KubeAnnouncementsTest {
             .withNewMetadata()
             .withName("ip-192-168-1-240")
             .withNamespace("heraldlb-system")
+            .addToLabels(KubeAnnouncements.NODE_LABEL, "node1")
             .endMetadata()
             .build();
     o.setAdditionalProperty(
@@ -152,5 +153,71 @@ class KubeAnnouncementsTest {
     // object was written again is what is checked here (AnnouncementIT checks what it says).
     List<String> patches = requests().stream().filter(r -> r.startsWith("PATCH")).toList();
     assertEquals(1, patches.size(), patches.toString());
+  }
+
+  private void storedFor(String name, String node, boolean labelled) {
+    GenericKubernetesResource o =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("heraldlb.io/v1alpha1")
+            .withKind("Announcement")
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace("heraldlb-system")
+            .addToLabels(labelled ? Map.of(KubeAnnouncements.NODE_LABEL, node) : Map.of())
+            .endMetadata()
+            .build();
+    o.setAdditionalProperty("status", Map.of("ip", "192.168.1.1", "node", node));
+    client
+        .genericKubernetesResources(KubeAnnouncements.CONTEXT)
+        .inNamespace("heraldlb-system")
+        .resource(o)
+        .create();
+  }
+
+  private Set<String> names() {
+    return client
+        .genericKubernetesResources(KubeAnnouncements.CONTEXT)
+        .inNamespace("heraldlb-system")
+        .list()
+        .getItems()
+        .stream()
+        .map(o -> o.getMetadata().getName())
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  @Test
+  void theFirstLiveSpeakerRemovesTheObjectsOfSpeakersThatLeft() throws Exception {
+    storedFor("ip-a", "node2", true); // a live speaker's
+    storedFor("ip-b", "node9", true); // left
+    storedFor("ip-c", "node9", false); // left, written before objects were labelled
+    storedFor("ip-d", "node1", true); // this speaker's, no longer announced
+    try (KubeAnnouncements a =
+        new KubeAnnouncements(
+            client,
+            "heraldlb-system",
+            "node1",
+            () -> Set.of("node1", "node2"),
+            Clock.systemUTC())) {
+      a.planned();
+      a.flushForTest();
+    }
+    assertEquals(Set.of("ip-a"), names());
+  }
+
+  @Test
+  void anotherSpeakerLeavesTheObjectsOfSpeakersThatLeftToTheFirst() throws Exception {
+    storedFor("ip-b", "node9", true);
+    storedFor("ip-e", "node2", true); // node2's own, no longer announced
+    try (KubeAnnouncements a =
+        new KubeAnnouncements(
+            client,
+            "heraldlb-system",
+            "node2",
+            () -> Set.of("node1", "node2"),
+            Clock.systemUTC())) {
+      a.planned();
+      a.flushForTest();
+    }
+    assertEquals(Set.of("ip-b"), names());
   }
 }
