@@ -2,7 +2,6 @@ package io.heraldlb.speaker.kube;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -33,22 +32,28 @@ class KubeAnnouncementsTest {
     return out;
   }
 
-  private GenericKubernetesResource stored(String node) {
+  private GenericKubernetesResource store(
+      String name, Map<String, String> labels, Map<String, Object> status) {
     GenericKubernetesResource o =
         new GenericKubernetesResourceBuilder()
             .withApiVersion("heraldlb.io/v1alpha1")
             .withKind("Announcement")
             .withNewMetadata()
-            .withName("ip-192-168-1-240")
+            .withName(name)
             .withNamespace("heraldlb-system")
+            .addToLabels(labels)
             .endMetadata()
             .build();
-    o.setAdditionalProperty("status", Map.of("ip", "192.168.1.240", "node", node));
+    o.setAdditionalProperty("status", status);
     return client
         .genericKubernetesResources(KubeAnnouncements.CONTEXT)
         .inNamespace("heraldlb-system")
         .resource(o)
         .create();
+  }
+
+  private GenericKubernetesResource stored(String node) {
+    return store("ip-192-168-1-240", Map.of(), Map.of("ip", "192.168.1.240", "node", node));
   }
 
   private GenericKubernetesResource current() {
@@ -92,86 +97,64 @@ class KubeAnnouncementsTest {
   }
 
   private void storedSaying(String interfaceName) {
-    GenericKubernetesResource o =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("heraldlb.io/v1alpha1")
-            .withKind("Announcement")
-            .withNewMetadata()
-            .withName("ip-192-168-1-240")
-            .withNamespace("heraldlb-system")
-            .addToLabels(KubeAnnouncements.NODE_LABEL, "node1")
-            .endMetadata()
-            .build();
-    o.setAdditionalProperty(
-        "status",
+    store(
+        "ip-192-168-1-240",
+        Map.of(KubeAnnouncements.NODE_LABEL, "node1"),
         Map.of(
             "ip", "192.168.1.240",
             "node", "node1",
             "interfaces", List.of(interfaceName),
             "services", List.of("shop/web"),
             "since", "2026-12-01T10:00:00Z"));
-    client
-        .genericKubernetesResources(KubeAnnouncements.CONTEXT)
-        .inNamespace("heraldlb-system")
-        .resource(o)
-        .create();
   }
 
-  @Test
-  void aRestartedSpeakerLeavesItsObjectsAloneWhereTheyAreRight() throws Exception {
+  /**
+   * The PATCH requests of a restarted node1 that announces 192.168.1.240 on eth0 {@code times}
+   * times, its object from before saying {@code before}.
+   */
+  private List<String> patchesOfARestart(String before, int times) throws Exception {
     IpAddress ip = IpAddress.parse("192.168.1.240");
-    storedSaying("eth0");
-    String version = current().getMetadata().getResourceVersion();
+    storedSaying(before);
     requests();
     try (KubeAnnouncements a =
         new KubeAnnouncements(
             client, "heraldlb-system", "node1", () -> Set.of("node1"), Clock.systemUTC())) {
-      a.announcing(ip, List.of("eth0"), List.of("shop/web"));
-      a.planned();
-      a.flushForTest();
-      a.announcing(ip, List.of("eth0"), List.of("shop/web"));
-      a.flushForTest();
+      for (int i = 0; i < times; i++) {
+        a.announcing(ip, List.of("eth0"), List.of("shop/web"));
+        a.planned();
+        a.flushForTest();
+      }
     }
-    assertTrue(requests().stream().noneMatch(r -> r.startsWith("PATCH")), "not written again");
-    assertEquals(version, current().getMetadata().getResourceVersion());
+    return requests().stream().filter(r -> r.startsWith("PATCH")).toList();
+  }
+
+  @Test
+  void aRestartedSpeakerLeavesItsObjectsAloneWhereTheyAreRight() throws Exception {
+    assertEquals(List.of(), patchesOfARestart("eth0", 2), "not written again");
     assertEquals("2026-12-01T10:00:00Z", status().get("since"));
   }
 
   @Test
   void aRestartedSpeakerPutsRightWhatChangedWhileItWasAway() throws Exception {
-    IpAddress ip = IpAddress.parse("192.168.1.240");
-    storedSaying("eth1");
-    requests();
-    try (KubeAnnouncements a =
-        new KubeAnnouncements(
-            client, "heraldlb-system", "node1", () -> Set.of("node1"), Clock.systemUTC())) {
-      a.announcing(ip, List.of("eth0"), List.of("shop/web"));
-      a.planned();
-      a.flushForTest();
-    }
     // The mock server neither applies server-side apply nor keeps the request's body: that the
     // object was written again is what is checked here (AnnouncementIT checks what it says).
-    List<String> patches = requests().stream().filter(r -> r.startsWith("PATCH")).toList();
-    assertEquals(1, patches.size(), patches.toString());
+    assertEquals(1, patchesOfARestart("eth1", 1).size());
   }
 
   private void storedFor(String name, String node, boolean labelled) {
-    GenericKubernetesResource o =
-        new GenericKubernetesResourceBuilder()
-            .withApiVersion("heraldlb.io/v1alpha1")
-            .withKind("Announcement")
-            .withNewMetadata()
-            .withName(name)
-            .withNamespace("heraldlb-system")
-            .addToLabels(labelled ? Map.of(KubeAnnouncements.NODE_LABEL, node) : Map.of())
-            .endMetadata()
-            .build();
-    o.setAdditionalProperty("status", Map.of("ip", "192.168.1.1", "node", node));
-    client
-        .genericKubernetesResources(KubeAnnouncements.CONTEXT)
-        .inNamespace("heraldlb-system")
-        .resource(o)
-        .create();
+    store(
+        name,
+        labelled ? Map.of(KubeAnnouncements.NODE_LABEL, node) : Map.of(),
+        Map.of("ip", "192.168.1.1", "node", node));
+  }
+
+  /** The first resync of a speaker on {@code node} that announces nothing. */
+  private void resyncAs(String node, Set<String> live) throws Exception {
+    try (KubeAnnouncements a =
+        new KubeAnnouncements(client, "heraldlb-system", node, () -> live, Clock.systemUTC())) {
+      a.planned();
+      a.flushForTest();
+    }
   }
 
   private Set<String> names() {
@@ -191,16 +174,7 @@ class KubeAnnouncementsTest {
     storedFor("ip-b", "node9", true); // left
     storedFor("ip-c", "node9", false); // left, written before objects were labelled
     storedFor("ip-d", "node1", true); // this speaker's, no longer announced
-    try (KubeAnnouncements a =
-        new KubeAnnouncements(
-            client,
-            "heraldlb-system",
-            "node1",
-            () -> Set.of("node1", "node2"),
-            Clock.systemUTC())) {
-      a.planned();
-      a.flushForTest();
-    }
+    resyncAs("node1", Set.of("node1", "node2"));
     assertEquals(Set.of("ip-a"), names());
   }
 
@@ -208,16 +182,7 @@ class KubeAnnouncementsTest {
   void anotherSpeakerLeavesTheObjectsOfSpeakersThatLeftToTheFirst() throws Exception {
     storedFor("ip-b", "node9", true);
     storedFor("ip-e", "node2", true); // node2's own, no longer announced
-    try (KubeAnnouncements a =
-        new KubeAnnouncements(
-            client,
-            "heraldlb-system",
-            "node2",
-            () -> Set.of("node1", "node2"),
-            Clock.systemUTC())) {
-      a.planned();
-      a.flushForTest();
-    }
+    resyncAs("node2", Set.of("node1", "node2"));
     assertEquals(Set.of("ip-b"), names());
   }
 }
