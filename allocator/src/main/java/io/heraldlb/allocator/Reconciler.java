@@ -140,12 +140,12 @@ final class Reconciler {
     return key instanceof WorkKey.Service s ? reconcile(s.key()) : loadConfig();
   }
 
-  /** Every Service's key, oldest first: allocation order is deterministic. */
   /**
-   * Every Service, oldest first, but those already settled (showing exactly the addresses held for
-   * them) after the rest: after a restart with thousands of Services a new one waits for no walk
-   * through those that keep theirs. Settled Services take nothing from the others, so among the
-   * Services that need an address the order stays oldest first.
+   * Every Service, oldest first (allocation order is deterministic), but those already settled
+   * (showing exactly the addresses held for them) after the rest: after a restart with thousands of
+   * Services a new one waits for no walk through those that keep theirs. Settled Services take
+   * nothing from the others, so among the Services that need an address the order stays oldest
+   * first.
    */
   List<WorkKey> everything() {
     List<Service> sorted = new ArrayList<>(sortedServices());
