@@ -122,8 +122,8 @@ final class Allocator implements AutoCloseable {
 
   /** Starts the informers, waits until they have synced, then joins the leader election. */
   void start() throws InterruptedException {
-    // Status is written by merge patch and the annotation likewise, never by an update of the
-    // cached object, so the cache can do without managedFields (most of a decoded Service).
+    // Status and annotation are written by patches, never by an update of the cached object, so
+    // the cache can do without managedFields (most of a decoded Service).
     SharedIndexInformer<Service> services =
         client.services().inAnyNamespace().runnableInformer(Duration.ofMinutes(10).toMillis());
     services.itemStore(new SlimStore<>());

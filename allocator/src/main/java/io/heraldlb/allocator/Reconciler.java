@@ -148,9 +148,13 @@ final class Reconciler {
    * first.
    */
   List<WorkKey> everything() {
-    List<Service> sorted = new ArrayList<>(sortedServices());
-    sorted.sort(Comparator.comparing(this::settled));
-    return sorted.stream().map(s -> (WorkKey) WorkKey.of(ServiceFacts.key(s))).toList();
+    List<WorkKey> out = new ArrayList<>();
+    List<WorkKey> settled = new ArrayList<>();
+    for (Service s : sortedServices()) {
+      (settled(s) ? settled : out).add(WorkKey.of(ServiceFacts.key(s)));
+    }
+    out.addAll(settled);
+    return out;
   }
 
   private boolean settled(Service s) {

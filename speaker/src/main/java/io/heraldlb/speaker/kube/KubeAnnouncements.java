@@ -245,16 +245,17 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
   }
 
   /** What {@code object} says, if it names this node and reads as this class writes it. */
-  private @Nullable Wanted says(GenericKubernetesResource object, IpAddress ip) {
+  private @Nullable Wanted says(GenericKubernetesResource object) {
     if (!(object.getAdditionalProperties().get("status") instanceof Map<?, ?> status)
         || !node.equals(status.get("node"))
-        || !ip.toString().equals(status.get("ip"))
+        || !(status.get("ip") instanceof String text)
         || !(status.get("since") instanceof String since)) {
       return null;
     }
+    IpAddress ip = IpAddress.tryParse(text);
     List<String> interfaces = strings(status.get("interfaces"));
     List<String> services = strings(status.get("services"));
-    if (interfaces == null || services == null) {
+    if (ip == null || interfaces == null || services == null) {
       return null;
     }
     try {
@@ -302,14 +303,8 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
       GenericKubernetesResourceList page =
           selection.list(new ListOptionsBuilder().withLimit(PAGE).withContinue(token).build());
       for (GenericKubernetesResource o : page.getItems()) {
-        String owner = nodeOf(o);
-        IpAddress ip =
-            o.getAdditionalProperties().get("status") instanceof Map<?, ?> st
-                    && st.get("ip") instanceof String text
-                ? IpAddress.tryParse(text)
-                : null;
         String name = o.getMetadata().getName();
-        out.put(name, new Seen(name, owner, ip == null ? null : says(o, ip)));
+        out.put(name, new Seen(name, nodeOf(o), says(o)));
       }
       token = page.getMetadata() == null ? null : page.getMetadata().getContinue();
     } while (token != null && !token.isEmpty());
@@ -331,6 +326,7 @@ public final class KubeAnnouncements implements AnnouncementSink, AutoCloseable 
         Seen seen = ours.get(nameFor(w.ip()));
         Wanted there = seen == null ? null : seen.says();
         if (there != null
+            && there.ip().equals(w.ip())
             && there.interfaces().equals(w.interfaces())
             && there.services().equals(w.services())) {
           // Already right (this node's object from before a restart): keep it and its since.
